@@ -1,0 +1,128 @@
+"""The ``llr-sim`` command: parses arguments, calls the public API, prints errors.
+
+Exit codes: 0 success, 2 bad input (one line on stderr naming the file and field or the flag),
+1 internal failure. A traceback is shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from llr_sim import __version__
+from llr_sim.errors import InputError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and raise instead of exiting."""
+
+    def error(self, message: str) -> None:  # noqa: D102 - argparse API
+        raise InputError(self.prog, message)
+
+
+def _positive_scale(text: str) -> float:
+    """Parse ``--scale``: a number in (0, 1]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError("--scale", f"not a number: {text!r}") from None
+    if not (0.0 < value <= 1.0):
+        raise InputError("--scale", f"must be greater than 0 and at most 1, got {text}")
+    return value
+
+
+def _seed(text: str) -> int:
+    """Parse ``--seed``: a non-negative integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise InputError("--seed", f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise InputError("--seed", f"must be 0 or more, got {value}")
+    return value
+
+
+def _cmd_population(args: argparse.Namespace) -> int:
+    from llr_sim.population.calibration import format_report
+    from llr_sim.population.population import check_output_path
+    from llr_sim.population.synthesis import synthesise_population
+
+    check_output_path(args.out)  # before the work, not after it
+    population = synthesise_population(
+        scale=args.scale, seed=args.seed, targets_dir=args.targets, show_progress=not args.quiet
+    )
+    paths = population.save(args.out)
+    report = population.calibration
+    print(format_report(report))
+    for label, path in paths.items():
+        print(f"{label}: {path}")
+    failed = report[report["fails"]]
+    if len(failed):
+        print(
+            f"{len(failed)} published target(s) outside tolerance: "
+            + ", ".join(failed["target_id"]),
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``llr-sim`` argument parser with all its subcommands."""
+    parser = _Parser(prog="llr-sim", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"llr-sim {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    pop = sub.add_parser(
+        "population",
+        help="generate the synthetic Flemish workforce and its calibration report",
+    )
+    pop.add_argument(
+        "--scale", type=_positive_scale, default=0.01, help="share of the population (0-1]"
+    )
+    pop.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    pop.add_argument(
+        "--out", default="data/synthetic/population.parquet", help="output parquet file"
+    )
+    pop.add_argument("--targets", default=None, help="folder of calibration targets (*.csv)")
+    pop.add_argument("--quiet", action="store_true", help="no progress output")
+    pop.set_defaults(handler=_cmd_population)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.handler(args))
+    except InputError as err:
+        if debug:
+            traceback.print_exc()
+        for problem in getattr(err, "problems", [err]):
+            print(f"llr-sim: error: {problem}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into `head` and closed: not an error
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("llr-sim: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 - the last line of defence for the CLI
+        if debug:
+            traceback.print_exc()
+        print(
+            f"llr-sim: internal error: {type(err).__name__}: {err} (rerun with --debug)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

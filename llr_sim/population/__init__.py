@@ -1,0 +1,1 @@
+"""Synthetic Flemish workforce: targets, synthesis, raking, employers, calibration report."""
