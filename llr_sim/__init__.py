@@ -17,6 +17,8 @@ _API = {
     "load_targets": "llr_sim.population.targets",
     "calibration_report": "llr_sim.population.calibration",
     "InputError": "llr_sim.errors",
+    "load_scenario": "llr_sim.policy.scenarios",
+    "entitlements": "llr_sim.policy.entitlements",
 }
 
 __all__ = [*_API, "__version__"]

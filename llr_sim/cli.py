@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     pop.add_argument("--targets", default=None, help="folder of calibration targets (*.csv)")
     pop.add_argument("--quiet", action="store_true", help="no progress output")
     pop.set_defaults(handler=_cmd_population)
+
+    from llr_sim.policy.commands import add_subcommands
+
+    add_subcommands(sub, _Parser)
     return parser
 
 

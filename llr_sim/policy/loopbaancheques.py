@@ -1,0 +1,90 @@
+"""Loopbaancheques: two career-guidance cheques every 6 years, for workers with a career.
+
+Conditions in the order of the regulation (odin.vlaanderen.be, "over loopbaanbegeleiding met de
+loopbaancheque"):
+
+1. residence in Flanders or Brussels: assumed for the whole population, not checked;
+2. working, full-time or part-time, as an employee or self-employed;
+3. at least 7 years of work over the career (from 2020; 0 before);
+4. at least 1 year of work in the last 2: the population has no yearly work history, so the model
+   takes ``min(years_worked, 2)`` for a person who works now (assumes no gap in the window);
+5. no cheques used in the last 6 years: ``last_loopbaancheque_year`` empty (never), or at least
+   6 calendar years before the year of ``when``.
+
+Amounts: the own contribution per cheque (NaN when not eligible: nothing to pay) and the
+government payment per 7-hour trajectory (0 when not eligible).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from llr_sim.policy._frame import as_float, column, decide, is_in, listing
+from llr_sim.policy.parameters import ParameterSet
+
+ID = "loopbaancheques"
+
+
+def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -> pd.DataFrame:
+    """Eligibility, reason and amounts for every person on ``when``.
+
+    Args:
+        population: One row per person (DESIGN.md section 4 columns; optional
+            ``last_loopbaancheque_year``, default never).
+        when: The date at which the rules are read.
+        parameters: The parameter set of the scenario.
+
+    Returns:
+        Columns ``loopbaancheques_eligible``, ``_reason``, ``_own_contribution_eur`` (per
+        cheque), ``_cheques``, ``_government_payment_eur`` (per trajectory), same index.
+    """
+    p = parameters.at(when).sub(ID)
+    n = len(population)
+    statuses = p["eligibility.statuses"]
+    years_worked = as_float(population["years_worked"])
+    min_career = p["eligibility.min_career_years"]
+    window = p["eligibility.recent_window_years"]
+    min_recent = p["eligibility.min_recent_years_worked"]
+    last = as_float(column(population, "last_loopbaancheque_year"))
+    period = p["cheques.period_years"]
+    next_year = last + period
+    used_recently = ~np.isnan(last) & (when.year < next_year)
+    next_whole = np.nan_to_num(next_year).astype("int64")
+    eligible, reason = decide(
+        [
+            (
+                is_in(population["status"], statuses),
+                (f"status {{}} is not eligible (only {listing(statuses)})", population["status"]),
+            ),
+            (
+                years_worked >= min_career,
+                f"fewer than {min_career:g} years of work over the career",
+            ),
+            (
+                np.minimum(years_worked, window) >= min_recent,
+                f"less than {min_recent:g} year of work in the last {window:g} years",
+            ),
+            (
+                ~used_recently,
+                (f"used loopbaancheques in the last {period:g} years; next from {{}}", next_whole),
+            ),
+        ],
+        n,
+    )
+    return pd.DataFrame(
+        {
+            f"{ID}_eligible": eligible,
+            f"{ID}_reason": reason,
+            f"{ID}_own_contribution_eur": np.where(
+                eligible, float(p["own_contribution.eur_per_cheque"]), np.nan
+            ),
+            f"{ID}_cheques": np.where(eligible, p["cheques.per_period"], 0),
+            f"{ID}_government_payment_eur": np.where(
+                eligible, float(p["provider.government_payment_eur_per_trajectory"]), 0.0
+            ),
+        },
+        index=population.index,
+    )

@@ -1,0 +1,113 @@
+"""Vlaams opleidingsverlof: paid training leave, the employer reimbursed a flat rate per hour.
+
+Conditions in the order of the regulation (sdworx/asap summaries; 2025 cuts: Ministerraad of
+25 April 2025):
+
+1. a private-sector employee;
+2. working at an establishment in the Flemish Region (``work_region``, default ``flanders``);
+3. working at least half-time (at least 80% from 25 April 2025);
+4. at least 28 hours a week from 25 April 2025: the population has no hours column, so hours are
+   ``work_fraction`` times a full-time week of 38 hours (an assumption, range 35-40);
+5. (harmonised scenarios only) the education rule of the other instruments: the high educated
+   need a POP after career guidance; off in the baseline.
+
+Amounts: the maximum hours per school year (125; 250 when the employer proposes the training,
+``employer_initiative``, in 2021-22 to 2023-24), pro rata for part-timers; the reimbursement per
+hour to the employer; the monthly wage paid during the leave, capped at the wage ceiling. 0 when
+not eligible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from llr_sim.policy._frame import (
+    EPS,
+    as_bool,
+    as_float,
+    column,
+    decide,
+    equals,
+    is_in,
+    listing,
+    pct,
+)
+from llr_sim.policy.parameters import ParameterSet
+
+ID = "opleidingsverlof"
+
+
+def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -> pd.DataFrame:
+    """Eligibility, reason and amounts for every person on ``when``.
+
+    Args:
+        population: One row per person (DESIGN.md section 4 columns; optional ``work_region``,
+            ``employer_initiative`` and ``career_guidance_pop``).
+        when: The date at which the rules are read.
+        parameters: The parameter set of the scenario.
+
+    Returns:
+        Columns ``opleidingsverlof_eligible``, ``_reason``, ``_max_hours``,
+        ``_reimbursement_eur_per_hour``, ``_capped_wage_eur_per_month``, same index.
+    """
+    p = parameters.at(when).sub(ID)
+    n = len(population)
+    statuses = p["eligibility.statuses"]
+    regions = p["eligibility.work_regions"]
+    work_fraction = as_float(population["work_fraction"])
+    min_fraction = p["eligibility.min_work_fraction"]
+    min_hours = p["eligibility.min_hours_per_week"]
+    hours_per_week = work_fraction * p["eligibility.full_time_hours_per_week"]
+    high = equals(population["education"], "high")
+    eligible, reason = decide(
+        [
+            (
+                is_in(population["status"], statuses),
+                (f"status {{}} is not eligible (only {listing(statuses)})", population["status"]),
+            ),
+            (
+                is_in(column(population, "work_region"), regions),
+                f"does not work at an establishment in {listing(regions)}",
+            ),
+            (
+                work_fraction >= min_fraction - EPS,
+                f"works less than {pct(min_fraction)} of full time",
+            ),
+            (
+                hours_per_week >= min_hours - EPS,
+                f"works fewer than {min_hours:g} hours a week",
+            ),
+            (
+                ~(
+                    high
+                    & p["eligibility.high_educated_requires_pop"]
+                    & ~as_bool(column(population, "career_guidance_pop"))
+                ),
+                "high educated without a personal development plan (POP) after career guidance",
+            ),
+        ],
+        n,
+    )
+    hours = p["hours.standard"] + np.where(
+        as_bool(column(population, "employer_initiative")), p["hours.joint_initiative_extra"], 0
+    )
+    if p["hours.pro_rata_part_time"]:
+        hours = hours * np.minimum(work_fraction, 1.0)
+    wage = as_float(population["gross_monthly_wage_eur"])
+    return pd.DataFrame(
+        {
+            f"{ID}_eligible": eligible,
+            f"{ID}_reason": reason,
+            f"{ID}_max_hours": np.where(eligible, hours, 0.0),
+            f"{ID}_reimbursement_eur_per_hour": np.where(
+                eligible, float(p["reimbursement.eur_per_hour"]), 0.0
+            ),
+            f"{ID}_capped_wage_eur_per_month": np.where(
+                eligible, np.minimum(wage, p["wage_ceiling.eur_per_month"]), 0.0
+            ),
+        },
+        index=population.index,
+    )
