@@ -26,24 +26,24 @@ class _Parser(argparse.ArgumentParser):
 
 def _positive_scale(text: str) -> float:
     """Parse ``--scale``: a number in (0, 1]."""
+    from llr_sim.population.synthesis import check_scale
+
     try:
         value = float(text)
     except ValueError:
         raise InputError("--scale", f"not a number: {text!r}") from None
-    if not (0.0 < value <= 1.0):
-        raise InputError("--scale", f"must be greater than 0 and at most 1, got {text}")
-    return value
+    return check_scale(value, "--scale")
 
 
 def _seed(text: str) -> int:
     """Parse ``--seed``: a non-negative integer."""
+    from llr_sim.population.synthesis import check_seed
+
     try:
         value = int(text)
     except ValueError:
         raise InputError("--seed", f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise InputError("--seed", f"must be 0 or more, got {value}")
-    return value
+    return check_seed(value, "--seed")
 
 
 def _cmd_population(args: argparse.Namespace) -> int:
@@ -71,6 +71,33 @@ def _cmd_population(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(flag: str, low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise InputError(flag, f"not a whole number: {text!r}") from None
+        if not low <= value <= high:
+            raise InputError(flag, f"must be between {low} and {high}, got {value}")
+        return value
+
+    return parse
+
+
+def _years(text: str) -> tuple[int, int]:
+    """Parse ``--years 2023-2030`` (or a single year)."""
+    parts = text.split("-")
+    try:
+        first, last = (int(parts[0]), int(parts[-1])) if len(parts) <= 2 else (None, None)
+    except ValueError:
+        first = last = None
+    if first is None or last is None:
+        raise InputError("--years", f"not a year range like 2023-2030: {text!r}")
+    if not 2023 <= first <= last <= 2035:
+        raise InputError("--years", f"must lie within 2023-2035, first before last: {text!r}")
+    return first, last
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``llr-sim`` argument parser with all its subcommands."""
     parser = _Parser(prog="llr-sim", description=__doc__.splitlines()[0])
@@ -96,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     from llr_sim.policy.commands import add_subcommands
 
     add_subcommands(sub, _Parser)
+
     return parser
 
 

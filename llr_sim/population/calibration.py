@@ -175,4 +175,15 @@ def format_report(report: pd.DataFrame) -> str:
             f"All {len(binding)} published targets within tolerance "
             f"(shares +/-{SHARE_TOLERANCE_PP} pp, counts +/-{COUNT_TOLERANCE:.0%})."
         )
+    context = report[
+        (report["status"] != "assumption")
+        & (report["use"] == "report")
+        & (report["within"] == False)  # noqa: E712
+    ]
+    if len(context):
+        lines.append(
+            f"{len(context)} published context figures differ by more than the tolerance and are "
+            "not imposed (older year, other age range or a figure that contradicts a binding "
+            "one; see their notes): " + ", ".join(context["target_id"])
+        )
     return "\n".join(lines)

@@ -110,12 +110,19 @@ def age_sex(counts: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
 def education(age: np.ndarray, female: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Education code (0 low, 1 medium, 2 high) given age and sex."""
     probs = EDU_BY_BAND[band_index(age, BROAD_EDGES)].copy()
+    # Nobody holds a tertiary diploma at 18-20; the share rises to about a third at 24
+    # (assumption: bachelors take 3-4 years after secondary school ends at 18). Raking then
+    # scales this profile to the 18-24 share.
+    young = age < 25
+    high_young = np.array([0.0, 0.0, 0.0, 0.06, 0.16, 0.27, 0.36])[np.clip(age - 18, 0, 6)]
+    probs[:, 1] = np.where(young, probs[:, 1] + probs[:, 2] - high_young, probs[:, 1])
+    probs[:, 2] = np.where(young, high_young, probs[:, 2])
     shift = np.where(female, EDU_SEX_SHIFT_HIGH["F"], EDU_SEX_SHIFT_HIGH["M"])
     adult = age >= 25
     probs[:, 2] += np.where(adult, shift, 0.0)
     probs[:, 0] -= np.where(adult, shift / 3, 0.0)
     probs[:, 1] -= np.where(adult, 2 * shift / 3, 0.0)
-    return categorical(rng, np.clip(probs, 0.01, None))
+    return categorical(rng, np.clip(probs, 0.0, None))
 
 
 def in_education(age: np.ndarray, edu: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -364,7 +371,8 @@ def tenure(
     """
     mean = np.array([1.5, 4.0, 8.0, 12.0, 16.0, 16.0])[band_index(age, BROAD_EDGES)]
     t = rng.exponential(mean)
-    t = np.minimum(t, np.maximum(worked.astype(float), 0.1))
+    # Never longer than the career so far (whole years; a first job of under a year has 0).
+    t = np.minimum(t, worked.astype(float))
     return np.where(employed, np.round(t, 1), 0.0).astype(np.float32)
 
 

@@ -101,6 +101,7 @@ def build_employers(
     private, public = (schema.STATUS.index(s) for s in schema.EMPLOYEE_STATUSES)
     size = persons["firm_size"].cat.codes.to_numpy()
     sector = persons["sector"].cat.codes.to_numpy()
+    weights = persons["weight"].to_numpy(dtype=float)
     published = {
         t.universe[0].values[0]: t.value
         for t in targets.items
@@ -119,8 +120,12 @@ def build_employers(
             members = int(in_class.sum())
             if not members:
                 continue
+            # The employers of a class carry the mean weight of its persons, so that weighted
+            # headcounts agree with the weighted persons; where the number of employers is
+            # published, the number drawn makes the weighted count meet it.
+            person_weight = float(weights[in_class].mean())
             if kind == "private" and cls in published:
-                class_count = published[cls] * scale
+                class_count = published[cls] / person_weight
             else:
                 class_count = members / (LARGE_MEAN if cls == "large" else (lo + hi) / 2)
             p = _power_law(lo, hi, members / max(class_count, 1e-9))
@@ -132,7 +137,7 @@ def build_employers(
             weight = (
                 published[cls] / counts.sum()
                 if kind == "private" and cls in published
-                else 1.0 / scale
+                else person_weight
             )
             for s, (idx, count) in enumerate(zip(groups, counts, strict=True)):
                 if not len(idx):

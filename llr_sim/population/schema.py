@@ -134,8 +134,9 @@ EMPLOYER_COLUMNS: tuple[Column, ...] = (
     Column(
         "weight",
         "float32",
-        "Real employers this row stands for: about 1/scale, calibrated to the published "
-        "number of private employers per size class.",
+        "Real employers this row stands for: the mean weight of the persons of its class "
+        "(about 1/scale), so that weighted headcounts match the weighted persons; the number "
+        "of employers drawn per class meets the published number of private employers.",
         low=0,
     ),
 )

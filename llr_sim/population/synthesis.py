@@ -41,20 +41,29 @@ STAGES = (
 )
 
 
-def check_scale(scale: object) -> float:
-    """The scale as a float in (0, 1], or an InputError naming ``scale``."""
+#: Below this scale some targeted groups (e.g. 65-66-year-olds by education) hold no one.
+MIN_SCALE = 0.0005
+
+
+def check_scale(scale: object, name: str = "scale") -> float:
+    """The scale as a float in [MIN_SCALE, 1], or an InputError naming ``name``."""
     if isinstance(scale, bool) or not isinstance(scale, int | float | np.floating | np.integer):
-        raise InputError("scale", f"must be a number, got {scale!r}")
+        raise InputError(name, f"must be a number, got {scale!r}")
     value = float(scale)
     if not np.isfinite(value) or not 0 < value <= 1:
-        raise InputError("scale", f"must be greater than 0 and at most 1, got {scale!r}")
+        raise InputError(name, f"must be greater than 0 and at most 1, got {scale}")
+    if value < MIN_SCALE:
+        raise InputError(
+            name,
+            f"{scale} is too small to represent every targeted group; use at least {MIN_SCALE}",
+        )
     return value
 
 
-def check_seed(seed: object) -> int:
-    """The seed as a non-negative int, or an InputError naming ``seed``."""
+def check_seed(seed: object, name: str = "seed") -> int:
+    """The seed as a non-negative int, or an InputError naming ``name``."""
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError("seed", f"must be a whole number of 0 or more, got {seed!r}")
+        raise InputError(name, f"must be a whole number of 0 or more, got {seed}")
     return int(seed)
 
 

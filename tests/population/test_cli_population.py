@@ -69,7 +69,8 @@ def test_same_seed_same_bytes_through_the_command(capsys, tmp_path):
         (["--scale", "2"], "--scale: must be greater than 0 and at most 1"),
         (["--scale", "abc"], "--scale: not a number: 'abc'"),
         (["--scale", "nan"], "--scale: must be greater than 0 and at most 1"),
-        (["--seed", "-3"], "--seed: must be 0 or more"),
+        (["--seed", "-3"], "--seed: must be a whole number of 0 or more"),
+        (["--scale", "0.00001"], "--scale: 1e-05 is too small to represent every targeted group"),
         (["--seed", "x"], "--seed: not a whole number"),
         (
             ["--out", "/nonexistent/folder/pop.parquet"],
@@ -154,5 +155,5 @@ def test_console_script_is_installed():
     )
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "llr-sim: error: --scale: must be greater than 0 and at most 1, got -1"
+        "llr-sim: error: --scale: must be greater than 0 and at most 1, got -1.0"
     )
