@@ -48,15 +48,20 @@ def entitlements(population: pd.DataFrame, when: dt.date, parameters: ParameterS
     }
     snapshot = parameters.at(when)
     if snapshot["ontwikkelbudget.enabled"]:
+        n = len(population)
+        replaced = pd.Categorical.from_codes(
+            np.zeros(n, dtype=np.int8),
+            categories=["replaced by the ontwikkelbudget in this scenario"],
+        )
         for name in snapshot["ontwikkelbudget.replaces"]:
             frame = parts[name]
             for col in frame.columns:
                 if col == f"{name}_eligible":
-                    frame[col] = False
+                    frame[col] = np.zeros(n, dtype=bool)
                 elif col == f"{name}_reason":
-                    frame[col] = "replaced by the ontwikkelbudget in this scenario"
+                    frame[col] = replaced
                 elif col.endswith("_own_contribution_eur"):
-                    frame[col] = np.nan
+                    frame[col] = np.full(n, np.nan, dtype=np.float32)
                 else:
-                    frame[col] = 0.0 if frame[col].dtype.kind == "f" else 0
+                    frame[col] = np.zeros(n, dtype=frame[col].dtype)
     return pd.concat(parts.values(), axis=1)

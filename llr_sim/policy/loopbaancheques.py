@@ -11,8 +11,10 @@ loopbaancheque"):
 5. no cheques used in the last 6 years: ``last_loopbaancheque_year`` empty (never), or at least
    6 calendar years before the year of ``when``.
 
-Amounts: the own contribution per cheque (NaN when not eligible: nothing to pay) and the
-government payment per 7-hour trajectory (0 when not eligible).
+Amounts: the own contribution per cheque (NaN when not eligible: nothing to pay); the value
+paid to the career centre for one 7-hour trajectory (the dated parameter), and the government
+payment, which is that value minus the person's own contributions for the cheques of the
+trajectory (0 when not eligible).
 """
 
 from __future__ import annotations
@@ -22,7 +24,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from llr_sim.policy._frame import as_float, column, decide, is_in, listing
+from llr_sim.policy._frame import (
+    amount,
+    amount_or_nan,
+    as_float,
+    column,
+    decide,
+    result,
+    status_condition,
+)
 from llr_sim.policy.parameters import ParameterSet
 
 ID = "loopbaancheques"
@@ -39,11 +49,11 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
 
     Returns:
         Columns ``loopbaancheques_eligible``, ``_reason``, ``_own_contribution_eur`` (per
-        cheque), ``_cheques``, ``_government_payment_eur`` (per trajectory), same index.
+        cheque), ``_cheques``, ``_provider_value_eur`` and ``_government_payment_eur`` (per
+        trajectory), same index.
     """
     p = parameters.at(when).sub(ID)
     n = len(population)
-    statuses = p["eligibility.statuses"]
     years_worked = as_float(population["years_worked"])
     min_career = p["eligibility.min_career_years"]
     window = p["eligibility.recent_window_years"]
@@ -55,10 +65,7 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
     next_whole = np.nan_to_num(next_year).astype("int64")
     eligible, reason = decide(
         [
-            (
-                is_in(population["status"], statuses),
-                (f"status {{}} is not eligible (only {listing(statuses)})", population["status"]),
-            ),
+            status_condition(population, p["eligibility.statuses"]),
             (
                 years_worked >= min_career,
                 f"fewer than {min_career:g} years of work over the career",
@@ -74,17 +81,17 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         ],
         n,
     )
-    return pd.DataFrame(
+    own = float(p["own_contribution.eur_per_cheque"])
+    value = float(p["provider.value_eur_per_trajectory"])
+    government = value - p["cheques.per_period"] * own
+    return result(
         {
             f"{ID}_eligible": eligible,
             f"{ID}_reason": reason,
-            f"{ID}_own_contribution_eur": np.where(
-                eligible, float(p["own_contribution.eur_per_cheque"]), np.nan
-            ),
-            f"{ID}_cheques": np.where(eligible, p["cheques.per_period"], 0),
-            f"{ID}_government_payment_eur": np.where(
-                eligible, float(p["provider.government_payment_eur_per_trajectory"]), 0.0
-            ),
+            f"{ID}_own_contribution_eur": amount_or_nan(eligible, own),
+            f"{ID}_cheques": amount(eligible, int(p["cheques.per_period"]), np.int16),
+            f"{ID}_provider_value_eur": amount(eligible, value),
+            f"{ID}_government_payment_eur": amount(eligible, float(government)),
         },
-        index=population.index,
+        population.index,
     )

@@ -8,7 +8,8 @@ Conditions, in the order of the design parameters:
 
 Amounts: the yearly credit: the base credit, reduced in proportion for workers below the
 pro-rata work fraction (jobseekers get it in full), plus top-ups for the low educated, for older
-people and for jobseekers; and the account cap (higher for the low educated). 0 when not
+people and for jobseekers; the account cap (higher for the low educated); and what the person
+pays per course booked with the budget (a flat amount and a share of the price). 0 when not
 eligible. How the balance accumulates, expires and follows a person is the model's business;
 the rule only says what is credited this year.
 """
@@ -20,11 +21,19 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from llr_sim.policy._frame import as_float, decide, equals, is_in, listing
+from llr_sim.policy._frame import (
+    amount,
+    as_float,
+    decide,
+    equals,
+    is_in,
+    result,
+    status_condition,
+)
 from llr_sim.policy.parameters import ParameterSet
+from llr_sim.population.schema import EMPLOYED_STATUSES
 
 ID = "ontwikkelbudget"
-_WORKING = ("employee_private", "employee_public", "self_employed")
 
 
 def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -> pd.DataFrame:
@@ -37,52 +46,60 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
 
     Returns:
         Columns ``ontwikkelbudget_eligible``, ``_reason``, ``_annual_credit_eur``, ``_cap_eur``,
-        same index.
+        ``_co_payment_eur`` (flat, per course), ``_co_payment_share``, same index.
     """
     p = parameters.at(when).sub(ID)
     n = len(population)
-    statuses = p["eligibility.statuses"]
+    enabled = bool(p["enabled"])
     age = as_float(population["age"])
     min_age, max_age = p["eligibility.min_age"], p["eligibility.max_age"]
-    low = equals(population["education"], "low")
     eligible, reason = decide(
         [
             (
-                np.full(n, bool(p["enabled"])),
+                np.bool_(enabled),
                 "no ontwikkelbudget in this scenario (ontwikkelbudget.enabled is false)",
             ),
             (
                 (age >= min_age) & (age <= max_age),
                 f"age outside {min_age:g}-{max_age:g}",
             ),
-            (
-                is_in(population["status"], statuses),
-                (f"status {{}} is not eligible (only {listing(statuses)})", population["status"]),
-            ),
+            status_condition(population, p["eligibility.statuses"]),
         ],
         n,
     )
-    threshold = p["credit.prorata_below_work_fraction"]
-    work_fraction = as_float(population["work_fraction"])
-    working = is_in(population["status"], _WORKING)
-    factor = (
-        np.where(working, np.minimum(work_fraction / threshold, 1.0), 1.0)
-        if threshold > 0
-        else np.ones(n)
-    )
-    credit = (
-        p["credit.annual_eur"] * factor
-        + np.where(low, p["topup.low_educated_eur"], 0.0)
-        + np.where(age >= p["topup.older_from_age"], p["topup.older_eur"], 0.0)
-        + np.where(equals(population["status"], "unemployed"), p["topup.jobseeker_eur"], 0.0)
-    )
-    cap = p["credit.cap_eur"] + np.where(low, p["topup.low_educated_cap_eur"], 0.0)
-    return pd.DataFrame(
+    if not enabled:  # nobody is credited: no arithmetic over every person
+        zeros = np.zeros(n)
+        amounts = dict.fromkeys(("annual_credit_eur", "cap_eur", "co_payment_eur"), zeros)
+        amounts["co_payment_share"] = zeros
+    else:
+        low = equals(population["education"], "low")
+        threshold = p["credit.prorata_below_work_fraction"]
+        work_fraction = as_float(population["work_fraction"])
+        working = is_in(population["status"], EMPLOYED_STATUSES)
+        # Workers below the threshold get credit x work_fraction / threshold; others in full.
+        factor = (
+            1.0 - working * np.maximum(1.0 - work_fraction / threshold, 0.0)
+            if threshold > 0
+            else 1.0
+        )
+        credit = (
+            float(p["credit.annual_eur"]) * factor
+            + low * float(p["topup.low_educated_eur"])
+            + (age >= p["topup.older_from_age"]) * float(p["topup.older_eur"])
+            + equals(population["status"], "unemployed") * float(p["topup.jobseeker_eur"])
+        )
+        cap = float(p["credit.cap_eur"]) + low * float(p["topup.low_educated_cap_eur"])
+        amounts = {
+            "annual_credit_eur": amount(eligible, credit),
+            "cap_eur": amount(eligible, cap),
+            "co_payment_eur": amount(eligible, float(p["co_payment.flat_eur"])),
+            "co_payment_share": amount(eligible, float(p["co_payment.share"])),
+        }
+    return result(
         {
             f"{ID}_eligible": eligible,
             f"{ID}_reason": reason,
-            f"{ID}_annual_credit_eur": np.where(eligible, credit, 0.0),
-            f"{ID}_cap_eur": np.where(eligible, cap, 0.0),
+            **{f"{ID}_{name}": values for name, values in amounts.items()},
         },
-        index=population.index,
+        population.index,
     )

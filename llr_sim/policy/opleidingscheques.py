@@ -8,7 +8,13 @@ Conditions in the order of the regulation (vlaanderen.be/opleidingscheques-voor-
    Flemish Region, so only the region of work is checked, against a list that by default holds
    every region;
 3. (harmonised scenarios only) a minimum work fraction, 0 in the baseline;
-4. not on a student contract: ``in_education`` is read as such (an assumption);
+4. not on a student contract. The population has no contract type, and ``in_education`` marks
+   anyone in formal education, including the adult learners the cheques are meant for. A
+   student contract (studentenarbeid) is read as: in education, younger than
+   ``eligibility.student_contract_below_age`` (25) and working. This is an assumption: student
+   jobs are held by young people in initial education, which in Flanders usually ends before
+   25; a person of 25 or older in formal education who works is taken to be an adult learner on
+   an ordinary employment contract, and stays eligible;
 5. low and medium educated for any listed course; the high educated only with a personal
    development plan (POP) after career guidance in the last 6 years (``career_guidance_pop``).
 
@@ -21,19 +27,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 
 from llr_sim.policy._frame import (
-    EPS,
+    amount,
     as_bool,
     as_float,
-    column,
     decide,
     equals,
-    is_in,
-    listing,
-    pct,
+    pop_condition,
+    region_condition,
+    result,
+    status_condition,
+    work_fraction_condition,
 )
 from llr_sim.policy.parameters import ParameterSet
 
@@ -54,48 +60,34 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         ``_max_subsidy_priority_eur``, ``_max_subsidy_higher_education_eur``, same index.
     """
     p = parameters.at(when).sub(ID)
-    n = len(population)
-    high = equals(population["education"], "high")
-    statuses = p["eligibility.statuses"]
-    regions = p["eligibility.work_regions"]
-    min_fraction = p["eligibility.min_work_fraction"]
+    below_age = p["eligibility.student_contract_below_age"]
+    student_contract = (
+        p["eligibility.excludes_student_contracts"]
+        & as_bool(population["in_education"])
+        & (as_float(population["age"]) < below_age)
+        & (as_float(population["work_fraction"]) > 0)
+    )
     eligible, reason = decide(
         [
-            (
-                is_in(population["status"], statuses),
-                (f"status {{}} is not eligible (only {listing(statuses)})", population["status"]),
+            status_condition(population, p["eligibility.statuses"]),
+            region_condition(
+                population, p["eligibility.work_regions"], "works outside the eligible regions ({})"
             ),
+            work_fraction_condition(population, p["eligibility.min_work_fraction"]),
             (
-                is_in(column(population, "work_region"), regions),
-                f"works outside the eligible regions ({listing(regions)})",
+                ~student_contract,
+                f"on a student contract (in education, under {below_age:g} and working)",
             ),
-            (
-                as_float(population["work_fraction"]) >= min_fraction - EPS,
-                f"works less than {pct(min_fraction)} of full time",
-            ),
-            (
-                ~(
-                    p["eligibility.excludes_student_contracts"]
-                    & as_bool(population["in_education"])
-                ),
-                "on a student contract (still in initial education)",
-            ),
-            (
-                ~(
-                    high
-                    & p["eligibility.high_educated_requires_pop"]
-                    & ~as_bool(column(population, "career_guidance_pop"))
-                ),
-                "high educated without a personal development plan (POP) after career guidance",
-            ),
+            pop_condition(population, p["eligibility.high_educated_requires_pop"]),
         ],
-        n,
+        len(population),
     )
+    high = equals(population["education"], "high")
     share = p["co_financing.government_share"]
-    standard = np.where(eligible, p["ceiling.standard_eur"] * share, 0.0)
-    priority = np.where(eligible, p["ceiling.priority_course_subsidy_eur"], 0.0)
-    higher = np.where(eligible & ~high, p["ceiling.higher_education_start_eur"] * share, 0.0)
-    return pd.DataFrame(
+    standard = amount(eligible, float(p["ceiling.standard_eur"] * share))
+    priority = amount(eligible, float(p["ceiling.priority_course_subsidy_eur"]))
+    higher = amount(eligible & ~high, float(p["ceiling.higher_education_start_eur"] * share))
+    return result(
         {
             f"{ID}_eligible": eligible,
             f"{ID}_reason": reason,
@@ -103,5 +95,5 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
             f"{ID}_max_subsidy_priority_eur": priority,
             f"{ID}_max_subsidy_higher_education_eur": higher,
         },
-        index=population.index,
+        population.index,
     )

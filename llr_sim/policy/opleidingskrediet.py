@@ -10,7 +10,12 @@ voorwaarden privésector):
    ``full``, ``half`` or ``one_fifth`` (one fifth since 1 September 2019). The model reads any
    career break in the input as time credit with a training motive;
 5. the federal seniority condition for time credit: at least 2 years with the employer;
-6. low or medium educated, or high educated with a POP after career guidance.
+6. the federal condition from 1 February 2023 for the RVA benefit: 12 months of full-time
+   employment before the time credit. The population has no monthly work history: the model
+   reads ``work_fraction`` as the contract before the interruption and takes a full-time
+   contract (with the 2 years' seniority of condition 5) as 12 months of full-time work (an
+   assumption; a part-timer who worked full-time in the past year is wrongly excluded);
+7. low or medium educated, or high educated with a POP after career guidance.
 
 Amounts: the gross monthly premium for the form of interruption, plus the supplement for people
 living alone; the maximum duration in months. 0 when not eligible.
@@ -25,6 +30,7 @@ import pandas as pd
 
 from llr_sim.policy._frame import (
     EPS,
+    amount,
     as_bool,
     as_float,
     column,
@@ -32,7 +38,11 @@ from llr_sim.policy._frame import (
     equals,
     is_in,
     listing,
-    pct,
+    pop_condition,
+    region_condition,
+    result,
+    status_condition,
+    work_fraction_condition,
 )
 from llr_sim.policy.parameters import ParameterSet
 
@@ -53,28 +63,19 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         ``_max_months``, same index.
     """
     p = parameters.at(when).sub(ID)
-    n = len(population)
-    statuses = p["eligibility.statuses"]
-    regions = p["eligibility.work_regions"]
-    min_fraction = p["eligibility.min_work_fraction"]
     interruptions = p["eligibility.interruption_types"]
     career_break = column(population, "career_break")
+    work_fraction = as_float(population["work_fraction"])
+    tenure = as_float(population["tenure_years"])
     min_tenure = p["eligibility.min_tenure_years"]
-    high = equals(population["education"], "high")
+    full_time_months = p["eligibility.full_time_months_before"]
+    # The seniority condition (2 years) already covers the months; what remains is full time.
+    full_time_before = np.bool_(True) if full_time_months == 0 else work_fraction >= 1 - EPS
     eligible, reason = decide(
         [
-            (
-                is_in(population["status"], statuses),
-                (f"status {{}} is not eligible (only {listing(statuses)})", population["status"]),
-            ),
-            (
-                is_in(column(population, "work_region"), regions),
-                f"does not work in {listing(regions)}",
-            ),
-            (
-                as_float(population["work_fraction"]) >= min_fraction - EPS,
-                f"works less than {pct(min_fraction)} of full time",
-            ),
+            status_condition(population, p["eligibility.statuses"]),
+            region_condition(population, p["eligibility.work_regions"], "does not work in {}"),
+            work_fraction_condition(population, p["eligibility.min_work_fraction"]),
             (
                 ~equals(career_break, "none"),
                 "not on time credit with a training motive",
@@ -87,41 +88,31 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
                 ),
             ),
             (
-                as_float(population["tenure_years"]) >= min_tenure,
+                tenure >= min_tenure,
                 f"less than {min_tenure:g} years with the current employer",
             ),
             (
-                ~(
-                    high
-                    & p["eligibility.high_educated_requires_pop"]
-                    & ~as_bool(column(population, "career_guidance_pop"))
-                ),
-                "high educated without a personal development plan (POP) after career guidance",
+                full_time_before,
+                f"not {full_time_months:g} months full-time before the time credit",
             ),
+            pop_condition(population, p["eligibility.high_educated_requires_pop"]),
         ],
-        n,
+        len(population),
     )
-    premium = np.select(
-        [
-            equals(career_break, "full"),
-            equals(career_break, "half"),
-            equals(career_break, "one_fifth"),
-        ],
-        [
-            p["premium.full_eur_per_month"],
-            p["premium.half_eur_per_month"],
-            p["premium.one_fifth_eur_per_month"],
-        ],
-        default=0.0,
-    ) + np.where(
-        as_bool(population["lives_alone"]), p["premium.lives_alone_supplement_eur_per_month"], 0.0
+    # One form of interruption per person: the sum picks its premium (0 without time credit).
+    premium = (
+        equals(career_break, "full") * float(p["premium.full_eur_per_month"])
+        + equals(career_break, "half") * float(p["premium.half_eur_per_month"])
+        + equals(career_break, "one_fifth") * float(p["premium.one_fifth_eur_per_month"])
+        + as_bool(population["lives_alone"])
+        * float(p["premium.lives_alone_supplement_eur_per_month"])
     )
-    return pd.DataFrame(
+    return result(
         {
             f"{ID}_eligible": eligible,
             f"{ID}_reason": reason,
-            f"{ID}_monthly_premium_eur": np.where(eligible, premium, 0.0),
-            f"{ID}_max_months": np.where(eligible, p["duration.max_months"], 0),
+            f"{ID}_monthly_premium_eur": amount(eligible, premium),
+            f"{ID}_max_months": amount(eligible, int(p["duration.max_months"]), np.int16),
         },
-        index=population.index,
+        population.index,
     )

@@ -1,7 +1,8 @@
 """Vlaams opleidingsverlof: paid training leave, the employer reimbursed a flat rate per hour.
 
 Conditions in the order of the regulation (sdworx/asap summaries; 2025 cuts: Ministerraad of
-25 April 2025):
+25 April 2025, taken to apply from that date, an assumption: the leave runs by school year, so
+they may in practice apply from 1 September 2025; see ``opleidingsverlof.yaml``):
 
 1. a private-sector employee;
 2. working at an establishment in the Flemish Region (``work_region``, default ``flanders``);
@@ -26,14 +27,16 @@ import pandas as pd
 
 from llr_sim.policy._frame import (
     EPS,
+    amount,
     as_bool,
     as_float,
     column,
     decide,
-    equals,
-    is_in,
-    listing,
-    pct,
+    pop_condition,
+    region_condition,
+    result,
+    status_condition,
+    work_fraction_condition,
 )
 from llr_sim.policy.parameters import ParameterSet
 
@@ -54,60 +57,42 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         ``_reimbursement_eur_per_hour``, ``_capped_wage_eur_per_month``, same index.
     """
     p = parameters.at(when).sub(ID)
-    n = len(population)
-    statuses = p["eligibility.statuses"]
-    regions = p["eligibility.work_regions"]
     work_fraction = as_float(population["work_fraction"])
-    min_fraction = p["eligibility.min_work_fraction"]
     min_hours = p["eligibility.min_hours_per_week"]
     hours_per_week = work_fraction * p["eligibility.full_time_hours_per_week"]
-    high = equals(population["education"], "high")
     eligible, reason = decide(
         [
-            (
-                is_in(population["status"], statuses),
-                (f"status {{}} is not eligible (only {listing(statuses)})", population["status"]),
+            status_condition(population, p["eligibility.statuses"]),
+            region_condition(
+                population, p["eligibility.work_regions"], "does not work at an establishment in {}"
             ),
-            (
-                is_in(column(population, "work_region"), regions),
-                f"does not work at an establishment in {listing(regions)}",
-            ),
-            (
-                work_fraction >= min_fraction - EPS,
-                f"works less than {pct(min_fraction)} of full time",
-            ),
+            work_fraction_condition(population, p["eligibility.min_work_fraction"]),
             (
                 hours_per_week >= min_hours - EPS,
                 f"works fewer than {min_hours:g} hours a week",
             ),
-            (
-                ~(
-                    high
-                    & p["eligibility.high_educated_requires_pop"]
-                    & ~as_bool(column(population, "career_guidance_pop"))
-                ),
-                "high educated without a personal development plan (POP) after career guidance",
-            ),
+            pop_condition(population, p["eligibility.high_educated_requires_pop"]),
         ],
-        n,
+        len(population),
     )
-    hours = p["hours.standard"] + np.where(
-        as_bool(column(population, "employer_initiative")), p["hours.joint_initiative_extra"], 0
+    hours = (
+        p["hours.standard"]
+        + as_bool(column(population, "employer_initiative")) * p["hours.joint_initiative_extra"]
     )
     if p["hours.pro_rata_part_time"]:
         hours = hours * np.minimum(work_fraction, 1.0)
     wage = as_float(population["gross_monthly_wage_eur"])
-    return pd.DataFrame(
+    return result(
         {
             f"{ID}_eligible": eligible,
             f"{ID}_reason": reason,
-            f"{ID}_max_hours": np.where(eligible, hours, 0.0),
-            f"{ID}_reimbursement_eur_per_hour": np.where(
-                eligible, float(p["reimbursement.eur_per_hour"]), 0.0
+            f"{ID}_max_hours": amount(eligible, np.asarray(hours, dtype=float)),
+            f"{ID}_reimbursement_eur_per_hour": amount(
+                eligible, float(p["reimbursement.eur_per_hour"])
             ),
-            f"{ID}_capped_wage_eur_per_month": np.where(
-                eligible, np.minimum(wage, p["wage_ceiling.eur_per_month"]), 0.0
+            f"{ID}_capped_wage_eur_per_month": amount(
+                eligible, np.minimum(wage, float(p["wage_ceiling.eur_per_month"]))
             ),
         },
-        index=population.index,
+        population.index,
     )

@@ -502,7 +502,21 @@ def check_constraints(parameters: ParameterSet) -> list[tuple[str, list[str], st
     )
     min_age, max_age = "ontwikkelbudget.eligibility.min_age", "ontwikkelbudget.eligibility.max_age"
     limited, limit = "ontwikkelbudget.budget.limited", "ontwikkelbudget.budget.annual_limit_eur"
+    value, own, cheques = (
+        "loopbaancheques.provider.value_eur_per_trajectory",
+        "loopbaancheques.own_contribution.eur_per_cheque",
+        "loopbaancheques.cheques.per_period",
+    )
     rules = [
+        (
+            value,
+            [value, own, cheques],
+            lambda p: p[value] >= p[cheques] * p[own],
+            lambda p: (
+                f"the value paid to the provider ({p[value]:g}) is below the own contributions "
+                f"({p[cheques]:g} x {p[own]:g})"
+            ),
+        ),
         (
             cap,
             [cap, annual],

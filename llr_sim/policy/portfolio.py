@@ -6,6 +6,11 @@ value), with the population columns of DESIGN.md section 4 and the optional port
 and ``work_region``. The columns the rules read are required; ``person_id`` (default the row
 number), ``weight`` (default 1), ``sex``, ``firm_size``, ``sector`` and ``employer_id`` are
 optional because no rule reads them, but are checked when present.
+
+Values are checked one by one (ranges and the categories of :mod:`llr_sim.population.schema`)
+and against each other (a person without work has no work fraction and no wage, a worker has a
+work fraction, time credit is for employees, no more years of work than years since age 14, no
+more years with the employer than years of work plus the current one).
 """
 
 from __future__ import annotations
@@ -25,10 +30,20 @@ from llr_sim.errors import InputError, InputErrors
 from llr_sim.policy.entitlements import entitlements
 from llr_sim.policy.parameters import INSTRUMENTS, load_yaml
 from llr_sim.policy.scenarios import Scenario
+from llr_sim.population.schema import (
+    EDUCATION,
+    EMPLOYED_STATUSES,
+    EMPLOYEE_STATUSES,
+    FIRM_SIZE,
+    MAX_AGE,
+    MIN_AGE,
+    SECTOR,
+    SEX,
+    STATUS,
+)
 
-STATUSES = ("employee_private", "employee_public", "self_employed", "unemployed", "inactive")
-EDUCATION = ("low", "medium", "high")
-FIRM_SIZES = ("micro", "small", "medium", "large", "none")
+#: Nobody starts working before this age: years of work cannot exceed age minus this.
+WORK_FROM_AGE = 14
 CAREER_BREAKS = ("none", "full", "half", "one_fifth")
 WORK_REGIONS = ("flanders", "brussels", "other")
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -63,7 +78,7 @@ OPTIONAL = {
     "work_region": "flanders",
 }
 
-#: The amount columns of the portfolio output, in order.
+#: The amount columns of the portfolio output named in the issue, in order.
 AMOUNT_COLUMNS = (
     "opleidingscheques_max_subsidy_eur",
     "loopbaancheques_own_contribution_eur",
@@ -72,6 +87,18 @@ AMOUNT_COLUMNS = (
     "opleidingskrediet_monthly_premium_eur",
     "ontwikkelbudget_annual_credit_eur",
 )
+#: Further amounts, after those: the other ceilings, the provider side and the budget's terms.
+DETAIL_COLUMNS = (
+    "opleidingscheques_max_subsidy_priority_eur",
+    "opleidingscheques_max_subsidy_higher_education_eur",
+    "loopbaancheques_provider_value_eur",
+    "loopbaancheques_government_payment_eur",
+    "opleidingsverlof_capped_wage_eur_per_month",
+    "opleidingskrediet_max_months",
+    "ontwikkelbudget_cap_eur",
+    "ontwikkelbudget_co_payment_eur",
+    "ontwikkelbudget_co_payment_share",
+)
 
 
 def output_columns() -> list[str]:
@@ -79,7 +106,7 @@ def output_columns() -> list[str]:
     out = []
     for name in INSTRUMENTS:
         out += [f"{name}_eligible", f"{name}_reason"]
-    return out + list(AMOUNT_COLUMNS)
+    return out + list(AMOUNT_COLUMNS) + list(DETAIL_COLUMNS)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -263,43 +290,86 @@ def check_persons(
         out.insert(0, "person_id", np.arange(1, len(frame) + 1))
     weight = number("weight", 0, math.inf, False, "expected a weight of 0 or more")
     out["weight"] = weight
-    age = number("age", 0, 120, True, "expected an age in whole years from 0 to 120")
+    age = number(
+        "age",
+        MIN_AGE,
+        MAX_AGE,
+        True,
+        f"expected an age in whole years from {MIN_AGE} to {MAX_AGE} (the population's range)",
+    )
     out["age"] = age
     if "sex" in frame.columns:
-        out["sex"] = category("sex", ("M", "F"))
+        out["sex"] = category("sex", SEX)
     out["education"] = category("education", EDUCATION)
-    out["status"] = category("status", STATUSES)
+    status = category("status", STATUS)
+    out["status"] = status
     out["in_education"] = boolean("in_education")
-    out["work_fraction"] = number("work_fraction", 0, 1, False, "expected a share from 0 to 1")
+    work_fraction = number("work_fraction", 0, 1, False, "expected a share from 0 to 1")
+    out["work_fraction"] = work_fraction
     if "firm_size" in frame.columns:
-        out["firm_size"] = category("firm_size", FIRM_SIZES)
+        out["firm_size"] = category("firm_size", FIRM_SIZE)
+    if "sector" in frame.columns:
+        out["sector"] = category("sector", SECTOR)
     if "employer_id" in frame.columns:
         out["employer_id"] = number(
             "employer_id", -1, math.inf, True, "expected -1 (none) or an id"
         )
-    out["gross_monthly_wage_eur"] = number(
+    wage = number(
         "gross_monthly_wage_eur", 0, math.inf, False, "expected a wage in EUR of 0 or more"
     )
+    out["gross_monthly_wage_eur"] = wage
     years = number("years_worked", 0, 120, False, "expected years of work of 0 or more")
     out["years_worked"] = years
+    age_ok = np.isfinite(age) & (age >= MIN_AGE) & (age <= MAX_AGE)
     check.flag(
         "years_worked",
-        np.isfinite(years) & (age >= 0) & (age <= 120) & (years > age),
+        np.isfinite(years) & age_ok & (years > age - WORK_FROM_AGE),
         frame["years_worked"],
-        "more years of work than years of age",
+        f"more years of work than years since age {WORK_FROM_AGE}",
     )
     tenure = number("tenure_years", 0, 120, False, "expected years with the employer of 0 or more")
     out["tenure_years"] = tenure
+    # Tenure counts the current, unfinished year; years_worked only whole years.
     check.flag(
         "tenure_years",
-        np.isfinite(tenure) & np.isfinite(years) & (tenure > years + 1e-6),
+        np.isfinite(tenure) & np.isfinite(years) & (tenure > years + 1 + 1e-6),
         frame["tenure_years"],
-        "more years with the employer than years of work",
+        "more years with the employer than years of work plus the current one",
+    )
+    jobless = np.isin(status, ("unemployed", "inactive"))
+    working = np.isin(status, EMPLOYED_STATUSES)
+    check.flag(
+        "work_fraction",
+        jobless & np.isfinite(work_fraction) & (work_fraction > 0),
+        frame["work_fraction"],
+        "expected 0 for a person who is unemployed or inactive (no job)",
+    )
+    check.flag(
+        "work_fraction",
+        working & (work_fraction == 0),
+        frame["work_fraction"],
+        "expected more than 0 for an employee or self-employed person (a job)",
+    )
+    check.flag(
+        "gross_monthly_wage_eur",
+        jobless & np.isfinite(wage) & (wage > 0),
+        frame["gross_monthly_wage_eur"],
+        "expected 0 for a person who is unemployed or inactive (no job)",
     )
     out["lives_alone"] = boolean("lives_alone")
     out["career_guidance_pop"] = boolean("career_guidance_pop")
     out["employer_initiative"] = boolean("employer_initiative")
-    out["career_break"] = category("career_break", CAREER_BREAKS, empty="none")
+    career_break = category("career_break", CAREER_BREAKS, empty="none")
+    out["career_break"] = career_break
+    check.flag(
+        "career_break",
+        (career_break != "none")
+        & np.isin(career_break, CAREER_BREAKS)
+        & np.isin(status, STATUS)
+        & ~np.isin(status, EMPLOYEE_STATUSES),
+        frame["career_break"],
+        "expected none: time credit is only for employees (employee_private, employee_public)",
+    )
     out["work_region"] = category("work_region", WORK_REGIONS, empty="flanders")
     last_text = frame["last_loopbaancheque_year"]
     last = _numbers(last_text)
@@ -350,7 +420,7 @@ def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
         values = out[column]
         if values.dtype == bool:
             out[column] = np.where(values, "true", "false")
-        elif column in AMOUNT_COLUMNS:
+        elif column in AMOUNT_COLUMNS or column in DETAIL_COLUMNS:
             out[column] = values.astype(float).round(2)
         elif column in ("person_id", "age", "employer_id") and values.dtype.kind == "f":
             out[column] = values.astype("Int64")
@@ -382,6 +452,10 @@ def write_csv_atomic(frame: pd.DataFrame, out: str | Path) -> Path:
 
 def format_overview(row: pd.Series, when: dt.date, scenario: Scenario) -> str:
     """A readable overview of one person's portfolio."""
+    rules = scenario.parameters.at(when)
+    share = rules["opleidingscheques.co_financing.government_share"]
+    cheques = rules["loopbaancheques.cheques.per_period"]
+    hours = rules["loopbaancheques.cheques.hours_per_trajectory"]
     lines = [
         f"Portfolio of person {_plain(row['person_id'])} on {when.isoformat()}, "
         f"scenario {scenario.name} ({scenario.label['en']})",
@@ -392,10 +466,10 @@ def format_overview(row: pd.Series, when: dt.date, scenario: Scenario) -> str:
     details = {
         "opleidingscheques": lambda r: (
             f"up to EUR {r['opleidingscheques_max_subsidy_eur']:.2f} subsidy per school year "
-            "(half of the cheques you buy)"
+            f"(the government pays {share * 100:g}% of the cheques you buy)"
         ),
         "loopbaancheques": lambda r: (
-            f"2 cheques of 7 hours' guidance in total, you pay "
+            f"{cheques:g} cheques for {hours:g} hours' guidance in total, you pay "
             f"EUR {r['loopbaancheques_own_contribution_eur']:.2f} per cheque"
         ),
         "opleidingsverlof": lambda r: (

@@ -12,7 +12,7 @@ A scenario file (DESIGN.md section 4)::
       opleidingsverlof.hours.standard: 150              # holds at every date
       opleidingsverlof.reimbursement.eur_per_hour:      # or from a date on
         2026-09-01: 18.0
-    behaviour:                            # dotted names to numbers (checked in full later)
+    behaviour:                            # parameters of behaviour.yaml, within their range
       awareness.overview_multiplier: 1.5
 
 Resolution: the baseline parameters, frozen at the most specific ``rules_as_of`` of the chain,
@@ -296,6 +296,12 @@ def _check_file(
                 bad(f"behaviour.{key}", f"expected a number, got {value!r}")
             elif not math.isfinite(value):
                 bad(f"behaviour.{key}", f"expected a finite number, got {value}")
+        if isinstance(behaviour, dict):
+            # Names and ranges are checked against llr_sim/parameters/behaviour.yaml.
+            from llr_sim.behaviour.parameters import check_overrides
+
+            valid = {k: v for k, v in behaviour.items() if isinstance(k, str) and _DOTTED.match(k)}
+            problems.extend(check_overrides(valid, shown))
     return data, problems
 
 
@@ -348,6 +354,23 @@ def _check_policy(
             reason = parameter.check_value(value)
             if reason:
                 problems.append(InputError(where, reason))
+
+
+def _is_year(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _valid_overrides(policy: Any, parameters: ParameterSet) -> dict[str, Any]:
+    """The overrides of one file that pass :func:`_check_policy` (the others are reported)."""
+    if not isinstance(policy, dict):
+        return {}
+    valid = {}
+    for path, value in policy.items():
+        found: list[InputError] = []
+        _check_policy({path: value}, "", parameters, found)
+        if not found:
+            valid[path] = value
+    return valid
 
 
 def _apply(parameters: ParameterSet, policy: dict, source: str) -> ParameterSet:
@@ -437,19 +460,31 @@ def load_scenario(ref: str | Path, *, parameters: ParameterSet | None = None) ->
             )
         path = found
     chain, problems = _chain(path, text if Path(text).is_file() else str(path), base)
-    if problems:
+    if not chain:
         raise InputErrors(problems)
+    # Every problem at once: the period and the cross-parameter relations are checked even when
+    # a file has field errors, on a best-effort resolution that skips the invalid values. The
+    # result is only returned when there is no problem at all.
+    top = chain[-1][2].get("extends", BASELINE)
+    complete = not isinstance(top, str) or not top.strip() or top == BASELINE
 
     leaf_path, leaf_shown, leaf = chain[0]
     period = rules_as_of = None
+    period_given = False
     for _, _, data in chain:  # the most specific value wins
-        if period is None and "period" in data:
-            period = (data["period"]["start"], data["period"]["end"])
+        if not period_given and "period" in data:
+            period_given = True
+            value = data["period"]
+            if isinstance(value, dict) and all(_is_year(value.get(k)) for k in _PERIOD_KEYS):
+                period = (value["start"], value["end"])
         if rules_as_of is None and "rules_as_of" in data:
-            rules_as_of = parse_date(data["rules_as_of"], "rules_as_of")
-    if period is None:
-        raise InputErrors(
-            [InputError(f"{leaf_shown}: period", "missing here and in every scenario it extends")]
+            try:
+                rules_as_of = parse_date(data["rules_as_of"], "rules_as_of")
+            except InputError:
+                pass  # reported by the file check
+    if not period_given and complete:
+        problems.append(
+            InputError(f"{leaf_shown}: period", "missing here and in every scenario it extends")
         )
 
     resolved = base
@@ -457,26 +492,26 @@ def load_scenario(ref: str | Path, *, parameters: ParameterSet | None = None) ->
         try:
             resolved = resolved.frozen_at(rules_as_of)
         except InputError as err:
-            raise InputErrors([InputError(f"{leaf_shown}: rules_as_of", err.message)]) from None
+            problems.append(InputError(f"{leaf_shown}: rules_as_of", err.message))
     policy: dict[str, Any] = {}
     behaviour: dict[str, float] = {}
     setter: dict[str, str] = {}
     for file, shown, data in reversed(chain):
-        overrides = data.get("policy") or {}
-        resolved = _apply(resolved, overrides, f"scenario {data['name']} ({file.name})")
+        overrides = _valid_overrides(data.get("policy"), base)
+        resolved = _apply(resolved, overrides, f"scenario {data.get('name')} ({file.name})")
         policy.update(overrides)
         setter.update({p: shown for p in overrides})
-        behaviour.update(data.get("behaviour") or {})
+        if isinstance(data.get("behaviour"), dict):
+            behaviour.update(data["behaviour"])
 
-    violations = check_constraints(resolved)
-    if violations:
-        located = []
-        for target, paths, message in violations:
-            field_path = next((p for p in [target, *paths] if p in setter), target)
-            located.append(
-                InputError(f"{setter.get(field_path, leaf_shown)}: policy.{field_path}", message)
-            )
-        raise InputErrors(located)
+    # A broken extends chain leaves the parents' values unknown: relations are not judged then.
+    for target, paths, message in check_constraints(resolved) if complete else []:
+        field_path = next((p for p in [target, *paths] if p in setter), target)
+        problems.append(
+            InputError(f"{setter.get(field_path, leaf_shown)}: policy.{field_path}", message)
+        )
+    if problems:
+        raise InputErrors(problems)
     return Scenario(
         name=leaf["name"],
         label=dict(leaf["label"]),

@@ -121,13 +121,23 @@ def test_portfolio_writes_the_csv(tmp_path, capsys):
     assert code == 0
     assert "4 persons on 2023-01-15, scenario status_quo" in capsys.readouterr().out
     header = out.read_text().splitlines()[0].split(",")
-    assert header[-6:] == [
+    # The six amounts the issue names, in its order, then the detail amounts.
+    assert header[-15:] == [
         "opleidingscheques_max_subsidy_eur",
         "loopbaancheques_own_contribution_eur",
         "opleidingsverlof_max_hours",
         "opleidingsverlof_reimbursement_eur_per_hour",
         "opleidingskrediet_monthly_premium_eur",
         "ontwikkelbudget_annual_credit_eur",
+        "opleidingscheques_max_subsidy_priority_eur",
+        "opleidingscheques_max_subsidy_higher_education_eur",
+        "loopbaancheques_provider_value_eur",
+        "loopbaancheques_government_payment_eur",
+        "opleidingsverlof_capped_wage_eur_per_month",
+        "opleidingskrediet_max_months",
+        "ontwikkelbudget_cap_eur",
+        "ontwikkelbudget_co_payment_eur",
+        "ontwikkelbudget_co_payment_share",
     ]
 
 
@@ -145,6 +155,42 @@ def test_portfolio_of_one_yaml_person_is_printed(capsys):
             "persons_missing_columns.csv: column years_worked: missing",
         ),
         ("persons_impossible_values.csv", (), "persons_impossible_values.csv: line 2, column age:"),
+        (
+            "persons_jobless_with_work.csv",
+            (),
+            "persons_jobless_with_work.csv: line 3, column work_fraction:",
+        ),
+        (
+            "persons_jobless_with_wage.csv",
+            (),
+            "persons_jobless_with_wage.csv: line 3, column gross_monthly_wage_eur:",
+        ),
+        (
+            "persons_worker_without_work.csv",
+            (),
+            "persons_worker_without_work.csv: line 3, column work_fraction:",
+        ),
+        (
+            "persons_career_break_not_employee.csv",
+            (),
+            "persons_career_break_not_employee.csv: line 3, column career_break:",
+        ),
+        (
+            "persons_age_outside_population.csv",
+            (),
+            "persons_age_outside_population.csv: line 3, column age:",
+        ),
+        (
+            "persons_career_longer_than_age.csv",
+            (),
+            "persons_career_longer_than_age.csv: line 3, column years_worked:",
+        ),
+        (
+            "persons_tenure_longer_than_career.csv",
+            (),
+            "persons_tenure_longer_than_career.csv: line 5, column tenure_years:",
+        ),
+        ("persons_unknown_category.csv", (), "persons_unknown_category.csv: line 3, column sex:"),
         ("persons_ok.csv", ("--date", "2023/01/15"), "--date: unknown date format"),
     ],
 )

@@ -128,6 +128,44 @@ def test_optional_columns_have_documented_defaults(population):
     assert not out.loc[high_employee, "opleidingscheques_eligible"].any()
 
 
+@pytest.mark.parametrize("scenario", ["baseline", "portable_budget"])
+def test_categorical_and_text_columns_give_the_same_answer(population, scenario):
+    # The fast path works on categorical codes; the portfolio passes text columns.
+    text = population.copy()
+    for name in text.columns:
+        if isinstance(text[name].dtype, pd.CategoricalDtype):
+            text[name] = text[name].astype(object)
+    params = load_scenario(scenario).parameters
+    fast = entitlements(population, dt.date(2023, 1, 15), params)
+    slow = entitlements(text, dt.date(2023, 1, 15), params)
+    for frame in (fast, slow):
+        for name in frame.columns:
+            if name.endswith("_reason"):
+                frame[name] = frame[name].astype(str)
+    pd.testing.assert_frame_equal(fast, slow)
+
+
+def test_an_absent_optional_column_equals_its_default_filled_in(population):
+    # An absent column is evaluated once on its scalar default, not per person.
+    bare = population.drop(columns=["career_guidance_pop", "employer_initiative", "work_region"])
+    bare = bare.assign(career_break="none", last_loopbaancheque_year=np.nan)
+    filled = bare.assign(
+        career_guidance_pop=False,
+        employer_initiative=False,
+        work_region=pd.Categorical(["flanders"] * len(bare)),
+        career_break=pd.Categorical(["none"] * len(bare)),
+    )
+    absent = bare.drop(columns=["career_break", "last_loopbaancheque_year"])
+    params = load_scenario("harmonised").parameters
+    a = entitlements(absent, dt.date(2023, 1, 15), params)
+    b = entitlements(filled, dt.date(2023, 1, 15), params)
+    for frame in (a, b):
+        for name in frame.columns:
+            if name.endswith("_reason"):
+                frame[name] = frame[name].astype(str)
+    pd.testing.assert_frame_equal(a, b)
+
+
 def test_float32_work_fraction_meets_its_threshold_exactly():
     frame = _population(5)
     frame["status"] = "employee_private"
@@ -138,9 +176,13 @@ def test_float32_work_fraction_meets_its_threshold_exactly():
 
 
 def test_many_persons_are_fast():
+    # About 0.5 s for the 4.1 million persons of the full-scale population (2 cores, loaded);
+    # 200,000 persons take some 30 ms, the bound leaves room for a busy test machine.
     big = _population(200_000, seed=2)
     import time
 
+    params = load_scenario("fr_cpf").parameters
+    entitlements(big.iloc[:100], dt.date(2023, 1, 15), params)
     start = time.perf_counter()
-    entitlements(big, dt.date(2023, 1, 15), load_scenario("fr_cpf").parameters)
-    assert time.perf_counter() - start < 5
+    entitlements(big, dt.date(2023, 1, 15), params)
+    assert time.perf_counter() - start < 0.5

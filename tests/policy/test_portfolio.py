@@ -46,6 +46,74 @@ def test_impossible_values_name_line_and_column():
     }
 
 
+_NO_JOB = "expected 0 for a person who is unemployed or inactive (no job)"
+_AGE = "expected an age in whole years from 18 to 66 (the population's range)"
+
+# One broken fixture per impossible combination: (fixture, [(line, column, message, value)]).
+IMPOSSIBLE = [
+    (
+        "persons_jobless_with_work.csv",
+        [(3, "work_fraction", _NO_JOB, "0.5"), (4, "work_fraction", _NO_JOB, "0.2")],
+    ),
+    ("persons_jobless_with_wage.csv", [(3, "gross_monthly_wage_eur", _NO_JOB, "1500")]),
+    (
+        "persons_worker_without_work.csv",
+        [
+            (3, "work_fraction", "expected more than 0 for an employee or self-employed", "0"),
+            (4, "work_fraction", "expected more than 0 for an employee or self-employed", "0"),
+        ],
+    ),
+    (
+        "persons_career_break_not_employee.csv",
+        [
+            (3, "career_break", "time credit is only for employees", "half"),
+            (4, "career_break", "time credit is only for employees", "full"),
+        ],
+    ),
+    ("persons_age_outside_population.csv", [(3, "age", _AGE, "17"), (4, "age", _AGE, "67")]),
+    (  # 17 years of work at 30 is impossible; 16 (from age 14) is the boundary and passes
+        "persons_career_longer_than_age.csv",
+        [(3, "years_worked", "more years of work than years since age 14", "17")],
+    ),
+    (  # 0.5 years with no whole year of work and 11 after 10 years pass; 11.5 does not
+        "persons_tenure_longer_than_career.csv",
+        [(5, "tenure_years", "more years with the employer than years of work plus", "11.5")],
+    ),
+    (
+        "persons_unknown_category.csv",
+        [
+            (3, "sex", "expected one of M, F", "X"),
+            (4, "education", "expected one of low, medium, high", "doctorate"),
+            (7, "status", "expected one of employee_private", "retired"),
+            (5, "firm_size", "expected one of micro, small, medium, large, none", "huge"),
+            (6, "sector", "expected one of health_social, industry", "C"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), IMPOSSIBLE, ids=[c[0] for c in IMPOSSIBLE])
+def test_impossible_combinations_name_file_line_and_field(fixture, expected):
+    path = FIXTURES / fixture
+    with pytest.raises(InputErrors) as info:
+        read_persons(path, DAY)
+    problems = info.value.problems
+    assert [p.where for p in problems] == [
+        f"{path}: line {line}, column {column}" for line, column, _, _ in expected
+    ]
+    for problem, (_, _, words, value) in zip(problems, expected, strict=True):
+        assert words in problem.message and problem.message.endswith(f"got {value!r}"), problem
+
+
+def test_every_persons_fixture_is_used():
+    used = {c[0] for c in IMPOSSIBLE} | {
+        "persons_ok.csv",
+        "persons_missing_columns.csv",
+        "persons_impossible_values.csv",
+    }
+    assert {p.name for p in FIXTURES.glob("persons_*.csv")} == used
+
+
 def test_one_yaml_person_names_the_field():
     path = FIXTURES / "persons_bad.yaml"
     with pytest.raises(InputErrors) as info:

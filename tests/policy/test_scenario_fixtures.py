@@ -71,16 +71,45 @@ def test_every_fixture_file_is_used():
 
 
 def test_every_problem_is_reported_at_once():
-    problems = _problems(FIXTURES / "many_problems.yaml")
-    fields = sorted(p.where.split(": ", 1)[1] for p in problems)
-    assert fields == [
-        "colour",
-        "name",
-        "period.end",
-        "policy.ontwikkelbudget.credit.annual_eur",
-        "policy.opleidingsverlof.hours.standrd",
-        "policy.opleidingsverlof.reimbursement.eur_per_hour",
+    # Field errors do not hide the cross-parameter check: the cap is compared with the annual
+    # credit in force once the invalid override (NaN) is skipped.
+    path = FIXTURES / "many_problems.yaml"
+    lines = [str(p) for p in _problems(path)]
+    assert lines == [
+        f"{path}: colour: unknown key; expected name, label, description, extends, period, "
+        "rules_as_of, policy, behaviour",
+        f"{path}: name: 'many problems' is not a plain identifier (letters, digits, underscores)",
+        f"{path}: period.end: the end (2024) is before the start (2030)",
+        f"{path}: policy.opleidingsverlof.hours.standrd: unknown parameter path; did you mean "
+        "'opleidingsverlof.hours.standard' or 'opleidingsverlof.courses.list' or "
+        "'opleidingsverlof.hours.pro_rata_part_time'?",
+        f"{path}: policy.opleidingsverlof.reimbursement.eur_per_hour: impossible negative value "
+        "-1 (EUR/hour); must be 0 or more",
+        f"{path}: policy.ontwikkelbudget.credit.annual_eur: expected a finite number (EUR/year), "
+        "got nan",
+        f"{path}: policy.ontwikkelbudget.credit.cap_eur: the cap (100) is below the annual credit "
+        "(500) from 2019-09-01",
     ]
+
+
+def test_a_missing_period_is_reported_with_the_field_errors(tmp_path):
+    path = tmp_path / "no_period.yaml"
+    path.write_text(
+        "name: no_period\nlabel: {nl: a, en: b}\ndescription: d\n"
+        "policy: {opleidingsverlof.hours.standrd: 1}\n"
+    )
+    wheres = sorted(p.where for p in _problems(path))
+    assert wheres == [f"{path}: period", f"{path}: policy.opleidingsverlof.hours.standrd"]
+
+
+def test_relations_are_not_judged_when_a_parent_is_missing(tmp_path):
+    # The parent might have set the annual credit; with it unknown, only the extends is reported.
+    path = tmp_path / "orphan.yaml"
+    path.write_text(
+        "name: orphan\nlabel: {nl: a, en: b}\ndescription: d\nextends: nowhere\n"
+        "policy: {ontwikkelbudget.credit.cap_eur: 100}\n"
+    )
+    assert [p.where for p in _problems(path)] == [f"{path}: extends"]
 
 
 def test_a_broken_parent_is_reported_with_its_own_file(tmp_path):
