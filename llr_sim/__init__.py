@@ -19,6 +19,9 @@ _API = {
     "InputError": "llr_sim.errors",
     "load_scenario": "llr_sim.policy.scenarios",
     "entitlements": "llr_sim.policy.entitlements",
+    "simulate": "llr_sim.simulation",
+    "Results": "llr_sim.simulation",
+    "load_results": "llr_sim.simulation",
 }
 
 __all__ = [*_API, "__version__"]

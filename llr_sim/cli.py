@@ -124,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_subcommands(sub, _Parser)
 
+    from llr_sim.simulation_commands import add_subcommands as add_simulation
+
+    add_simulation(sub)
+
     return parser
 
 

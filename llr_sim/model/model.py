@@ -1,0 +1,651 @@
+"""The yearly model: a ``mesa.Model`` whose step is one year.
+
+Each step, in order: labour transitions (not in the base year); the rights (personal budget:
+expiry, forfeits when not portable, the year's credit up to the cap); awareness; the wish to
+train and the course; the rules (``llr_sim.policy.entitlements``); the employers' training and
+their use of training leave and of their employees' budgets; the own-initiative training
+decisions against the financial, time and hassle barriers; career guidance; the yearly budget
+limit (first come, first served) and the providers' capacity; payments; word of mouth and the
+providers' prices for next year.
+
+A counterfactual model (``incentives=False``) runs the same people on the same draws with no
+incentive at all: no instrument is open, no budget is credited, employers get no reimbursement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from llr_sim.behaviour import decisions as dec
+from llr_sim.behaviour.parameters import Behaviour
+from llr_sim.model.agents import EmployerAgent, Employers, ProviderAgent, Providers
+from llr_sim.model.persons import (
+    INACTIVE,
+    PRIVATE,
+    UNEMPLOYED,
+    Persons,
+    age_band,
+    inflow_rates,
+    rules_date,
+    transition,
+)
+from llr_sim.model.streams import Streams
+from llr_sim.policy.entitlements import entitlements
+from llr_sim.policy.parameters import INSTRUMENTS
+from llr_sim.population.population import Population
+
+OC, LBC, VOV, VOK, OB = range(5)
+assert INSTRUMENTS[OC] == "opleidingscheques" and INSTRUMENTS[OB] == "ontwikkelbudget"
+SHORT, LONG, GUIDANCE = range(3)
+#: Hours of a full-time month (38 h x 52 / 12), to turn a monthly wage into an hourly one.
+HOURS_PER_MONTH = 164.67
+#: Working hours of a full-time year (38 h x about 43.5 weeks net of leave and holidays).
+FULL_TIME_HOURS_PER_YEAR = 1650.0
+_FORMS = ("full", "half", "one_fifth")
+_FORM_FRACTION = np.array([1.0, 0.5, 0.2])
+
+
+@dataclass
+class YearOutcome:
+    """What happened to every person in one year (arrays over persons).
+
+    Attributes:
+        year: The model year.
+        weight: Person weights.
+        education, age_band, female, status, firm_size, age, wage: Grouping attributes.
+        trained: Took part in training (the LFS 12-month concept).
+        guided: Had career guidance.
+        employer_trained: Trained at the employer's cost.
+        eligible: (5, n) eligible per instrument.
+        used: (5, n) used per instrument.
+        cost: (5, n) public cost per instrument (EUR).
+        ob_training, ob_guidance: The personal budget paid a course, or guidance.
+        balance: Personal budget balance at year end (EUR).
+        credit, spent, expired: Budget credited, spent, expired or forfeited this year (EUR).
+        portability: Carried a positive balance across a change of employer or status.
+        balance_start: Balance at the start of the year.
+    """
+
+    year: int
+    weight: np.ndarray
+    education: np.ndarray
+    age_band: np.ndarray
+    female: np.ndarray
+    status: np.ndarray
+    firm_size: np.ndarray
+    age: np.ndarray
+    wage: np.ndarray
+    trained: np.ndarray
+    guided: np.ndarray
+    employer_trained: np.ndarray
+    eligible: np.ndarray
+    used: np.ndarray
+    cost: np.ndarray
+    ob_training: np.ndarray
+    ob_guidance: np.ndarray
+    balance_start: np.ndarray
+    balance: np.ndarray
+    credit: np.ndarray
+    spent: np.ndarray
+    expired: np.ndarray
+    portability: np.ndarray
+
+
+class LLRModel(mesa.Model):
+    """The LLR model: persons as columns, employers and providers as Mesa agents.
+
+    Args:
+        population: The synthetic population of the base year.
+        parameters_for: Function year -> the ParameterSet in force (the scenario's rules).
+        behaviour_for: Function year -> the Behaviour in force.
+        streams: The common random streams (seed, replicate).
+        incentives: False for the counterfactual: the same people, no incentives.
+    """
+
+    def __init__(
+        self,
+        population: Population,
+        parameters_for,
+        behaviour_for,
+        streams: Streams,
+        first_year: int,
+        *,
+        incentives: bool = True,
+    ):
+        super().__init__(rng=streams.rng(first_year, "mesa"))
+        self.streams = streams
+        self.parameters_for = parameters_for
+        self.behaviour_for = behaviour_for
+        self.incentives = incentives
+        self.first_year = first_year
+        self.year = first_year - 1
+        behaviour = behaviour_for(first_year)
+        self.persons = Persons.from_frame(population.persons)
+        self.base = self.persons.copy()
+        self.rates = inflow_rates(self.base, behaviour)
+        self.employers = Employers(
+            population.employers, behaviour, streams.rng(first_year, "employers")
+        )
+        EmployerAgent.create_agents(self, self.employers.m, row=np.arange(self.employers.m))
+        self.providers = Providers()
+        ProviderAgent.create_agents(self, 3, segment=np.arange(3))
+        n = self.persons.n
+        self._init_rights(behaviour)
+        self.colleague_share = np.zeros((5, self.employers.m))
+        self.budget_vintages = np.zeros((n, 1), dtype=np.float64)
+        self.outcome: YearOutcome | None = None
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "year": "year",
+                "participants": lambda m: m._total("trained"),
+                "users": lambda m: m._total_used(),
+                "public_cost_eur": lambda m: m._total_cost(),
+                "employer_spending_eur": lambda m: float(m.employers.spending_eur.sum()),
+                "price_index_short": lambda m: float(m.providers.price_index[SHORT]),
+                "price_index_long": lambda m: float(m.providers.price_index[LONG]),
+            }
+        )
+
+    # -- reporters -----------------------------------------------------------------------------
+    def _total(self, name: str) -> float:
+        o = self.outcome
+        return float(o.weight[getattr(o, name)].sum()) if o is not None else 0.0
+
+    def _total_used(self) -> float:
+        o = self.outcome
+        return float(o.weight[o.used.any(axis=0)].sum()) if o is not None else 0.0
+
+    def _total_cost(self) -> float:
+        o = self.outcome
+        return float((o.cost * o.weight).sum()) if o is not None else 0.0
+
+    # -- state ---------------------------------------------------------------------------------
+    def _init_rights(self, behaviour: Behaviour) -> None:
+        """Loopbaancheques used in the six years before the base year (and the POP it gives).
+
+        Drawn from the "init" stream, the same in the scenario and the counterfactual: they
+        describe the past, which no scenario changes.
+        """
+        p = self.persons
+        n = p.n
+        rng = self.streams.rng(self.first_year, "init")
+        u, when = rng.random(n), rng.integers(1, 7, n)
+        used = p.employed & (u < behaviour["initial.loopbaancheque_users_share"])
+        self.last_lbc_year = np.where(used, self.first_year - when, np.nan)
+        self.pop_year = self.last_lbc_year.copy()
+
+    @property
+    def balance(self) -> np.ndarray:
+        """Personal budget balance of each person (EUR)."""
+        return self.budget_vintages.sum(axis=1)
+
+    def _budget_shape(self, parameters: dict) -> None:
+        """Resize the vintages when the budget's expiry changes (keeps the newest credits)."""
+        years = int(parameters["ontwikkelbudget.credit.expiry_years"])
+        width = max(years, 1) if parameters["ontwikkelbudget.credit.expires"] else 1
+        current = self.budget_vintages.shape[1]
+        if width == current:
+            return
+        total = self.budget_vintages.sum(axis=1)
+        if width > current:
+            pad = np.zeros((self.persons.n, width - current))
+            self.budget_vintages = np.hstack([pad, self.budget_vintages])
+        elif width == 1:
+            self.budget_vintages = total[:, None]
+        else:
+            old = self.budget_vintages[:, : current - width + 1].sum(axis=1)
+            self.budget_vintages = np.hstack([old[:, None], self.budget_vintages[:, -width + 1 :]])
+
+    # -- the year ------------------------------------------------------------------------------
+    def step(self) -> None:
+        """One year."""
+        self.year += 1
+        year = self.year
+        when = rules_date(year)
+        params = self.parameters_for(year)
+        b = self.behaviour_for(year)
+        snap = params.at(when)
+        p = self.persons
+        n = p.n
+        s = self.streams
+        on = self.incentives
+        ob_on = on and bool(snap["ontwikkelbudget.enabled"])
+
+        # 1. Labour transitions (the population is the state of the base year).
+        if year > self.first_year:
+            moves = transition(p, self.base, year, s, b, self.rates)
+            changed = moves.changed_employer | moves.changed_status
+            entered = moves.entered
+        else:
+            changed = entered = np.zeros(n, dtype=bool)
+
+        # 2. Rights: the personal budget's expiry, forfeits and credit.
+        if ob_on:
+            self._budget_shape(snap)
+        balance_start = self.balance
+        expired = np.zeros(n)
+        expired[entered] = balance_start[entered]  # a person who leaves takes nothing along
+        self.budget_vintages[entered] = 0.0
+        portable = bool(snap["ontwikkelbudget.portable"])
+        positive = self.budget_vintages.sum(axis=1) > 0
+        portability = changed & positive & portable
+        if not portable:
+            lost = changed & positive
+            expired[lost] += self.budget_vintages[lost].sum(axis=1)
+            self.budget_vintages[lost] = 0.0
+        if ob_on and snap["ontwikkelbudget.credit.expires"]:
+            expired += self.budget_vintages[:, 0]
+            self.budget_vintages = np.roll(self.budget_vintages, -1, axis=1)
+            self.budget_vintages[:, -1] = 0.0
+
+        # 3. Draws of the year (every purpose drawn in full, whatever the scenario).
+        u_aware = s.uniform(year, "awareness", (5, n))
+        u_claim = s.uniform(year, "claim", (5, n))
+        u_want = s.uniform(year, "want", n)
+        course_rng = s.rng(year, "course")
+        u_long, z_price, z_hours = (
+            course_rng.random(n),
+            course_rng.standard_normal(n),
+            course_rng.standard_normal(n),
+        )
+        u_go = s.uniform(year, "go", n)
+        u_emp = s.uniform(year, "employer_training", n)
+        u_emp_vov = s.uniform(year, "employer_vov", n)
+        u_sub = s.uniform(year, "substitution", n)
+        guidance_rng = s.rng(year, "guidance")
+        u_guid, u_guid_go = guidance_rng.random(n), guidance_rng.random(n)
+        tc_rng = s.rng(year, "timecredit")
+        u_tc, u_form = tc_rng.random(n), tc_rng.random(n)
+        arrival = s.uniform(year, "arrival", n)
+
+        # 4. Rules of the year, with the person's situation that the rules read.
+        employer = p.employer
+        has_employer = employer >= 0
+        emp_vov_aware = np.zeros(n, dtype=bool)
+        emp_vov_aware[has_employer] = self.employers.vov_aware[employer[has_employer]]
+        form_shares = np.cumsum(
+            [b["timecredit.form_shares.full"], b["timecredit.form_shares.half"]]
+        )
+        form = np.searchsorted(form_shares, u_form, side="right")
+        # Federal time credit with a training motive exists with or without the Flemish premium:
+        # a private-sector employee with the federal seniority considers a long course on time
+        # credit - a decision of its own, planned with the employer, not a short course started
+        # on one's own initiative. Whether they go ahead (below) weighs the premium against the
+        # income lost.
+        time_credit_intent = (
+            (p.status == PRIVATE)
+            & (p.tenure >= 2)
+            & ~p.in_education
+            & (u_tc < b["timecredit.consider_rate"])
+        )
+        long_course = (u_long < b["course.long_share"]) | time_credit_intent
+        if on:
+            pop = ~np.isnan(self.pop_year) & (year - np.nan_to_num(self.pop_year) < 6)
+            frame = p.frame(
+                {
+                    "career_guidance_pop": pop,
+                    "last_loopbaancheque_year": self.last_lbc_year,
+                    "employer_initiative": emp_vov_aware & (p.status == PRIVATE),
+                    "career_break": np.where(
+                        time_credit_intent, np.array(_FORMS, dtype=object)[form], "none"
+                    ),
+                }
+            )
+            ent = entitlements(frame, when, params)
+            eligible = np.stack([ent[f"{k}_eligible"].to_numpy(bool) for k in INSTRUMENTS])
+        else:
+            ent = None
+            eligible = np.zeros((5, n), dtype=bool)
+
+        # Credit of the personal budget, up to the cap.
+        credit = np.zeros(n)
+        if ob_on:
+            annual = ent["ontwikkelbudget_annual_credit_eur"].to_numpy(float)
+            cap = ent["ontwikkelbudget_cap_eur"].to_numpy(float)
+            room = np.maximum(cap - self.budget_vintages.sum(axis=1), 0.0)
+            credit = np.where(eligible[OB], np.minimum(annual, room), 0.0)
+            self.budget_vintages[:, -1] += credit
+        balance = self.budget_vintages.sum(axis=1)
+        if ob_on:
+            # Whoever holds a balance may spend it, credited this year or not (portability).
+            eligible[OB] |= balance > 0
+
+        # 5. Awareness.
+        edu_mult = np.select(
+            [p.education == 0, p.education == 2],
+            [b["awareness.education_low"], b["awareness.education_high"]],
+            1.0,
+        )
+        colleagues = np.zeros((5, n))
+        colleagues[:, has_employer] = self.colleague_share[:, employer[has_employer]]
+        aware = np.zeros((5, n), dtype=bool)
+        if on:
+            for k, name in enumerate(INSTRUMENTS):
+                aware[k] = dec.awareness(
+                    b[f"awareness.base.{name}"],
+                    edu_mult,
+                    b["awareness.overview_multiplier"],
+                    b["awareness.word_of_mouth"],
+                    colleagues[k],
+                    u_aware[k],
+                )
+
+        # 6. Wanting to train, and the course.
+        status = p.status
+        band = age_band(p.age)
+        logit = (
+            b["want.intercept"]
+            + np.select(
+                [p.education == 0, p.education == 2],
+                [b["want.education.low"], b["want.education.high"]],
+                0.0,
+            )
+            + np.array(
+                [
+                    b["want.age.a18_24"],
+                    0.0,
+                    b["want.age.a35_44"],
+                    b["want.age.a45_54"],
+                    b["want.age.a55_66"],
+                ]
+            )[band]
+            + np.select(
+                [status == 2, status == UNEMPLOYED, status == INACTIVE],
+                [
+                    b["want.status.self_employed"],
+                    b["want.status.unemployed"],
+                    b["want.status.inactive"],
+                ],
+                0.0,
+            )
+            + np.where(p.female, b["want.female"], 0.0)
+        )
+        if ob_on:
+            logit = logit + np.where(aware[OB] & (balance > 0), b["ontwikkelbudget.salience"], 0.0)
+        want = u_want < dec.logistic(logit)
+        prices = self.providers.price_index
+        short_price = (
+            b["course.short_price_eur"]
+            * prices[SHORT]
+            * np.exp(b["course.short_price_sd"] * z_price - b["course.short_price_sd"] ** 2 / 2)
+        )
+        short_hours = b["course.short_hours"] * np.exp(b["course.short_hours_sd"] * z_hours)
+        price = np.where(long_course, b["course.long_price_eur"] * prices[LONG], short_price)
+        hours = np.where(long_course, b["course.long_hours"], short_hours)
+
+        # 7. Employers: their own training, training leave, and shifting onto budgets.
+        snap_vov = snap.sub("opleidingsverlof")
+        vov_rate = float(snap_vov["reimbursement.eur_per_hour"]) if on else 0.0
+        hourly = np.maximum(p.wage / np.maximum(p.work_fraction, 0.1) / HOURS_PER_MONTH, 1.0)
+        boost = np.zeros(n)
+        if on:
+            boost = np.where(
+                eligible[VOV] & emp_vov_aware,
+                b["employer.vov_boost"] * np.minimum(vov_rate / hourly, 1.0),
+                0.0,
+            )
+        p_emp = self.employers.selection_probability(employer, p.education, p.age, b, boost)
+        emp_trained = p.employee & (u_emp < p_emp) & ~p.in_education
+        used = np.zeros((5, n), dtype=bool)
+        cost = np.zeros((5, n))
+        vov_hours = np.zeros(n)
+        max_hours = ent["opleidingsverlof_max_hours"].to_numpy(float) if on else np.zeros(n)
+        emp_vov = (
+            emp_trained
+            & eligible[VOV]
+            & emp_vov_aware
+            & (short_hours >= 32)
+            & (u_emp_vov < b["employer.vov_registration"])
+        )
+        vov_hours[emp_vov] = np.minimum(short_hours, max_hours)[emp_vov]
+        used[VOV] |= emp_vov
+        shifted = np.zeros(n, dtype=bool)
+        ob_pay = np.zeros(n)
+        covers_training = ob_on and bool(snap["ontwikkelbudget.covers.training"])
+        if covers_training:
+            shifted = (
+                emp_trained
+                & ~emp_vov
+                & (balance >= 0.5 * short_price)
+                & (u_sub < b["employer.substitution"])
+            )
+            ob_pay[shifted] = np.minimum(balance, short_price)[shifted]
+
+        # 8. Own-initiative training against the barriers, with the incentives one knows.
+        candidate = (want | time_credit_intent) & ~emp_trained & ~p.in_education
+        employed = p.employed
+        income = np.where(employed & (p.wage > 0), p.wage, b["barrier.income_floor_eur"]).astype(
+            float
+        )
+        time_scale = np.where(employed, p.work_fraction, 0.5)
+        hassle = {}
+        for k, name in enumerate(INSTRUMENTS):
+            factor = 1.0
+            channel = f"{name}.application.channel"
+            if channel in snap and snap[channel] == "single_digital_counter":
+                factor = b["hassle.single_counter_factor"]
+            hassle[k] = b[f"hassle.{name}"] * factor
+        oc_sub = np.zeros(n)
+        own_vov = np.zeros(n)
+        vok_premium = np.zeros(n)
+        own_ob = np.zeros(n)
+        if on:
+            share = float(snap["opleidingscheques.co_financing.government_share"])
+            oc_max = ent["opleidingscheques_max_subsidy_eur"].to_numpy(float)
+            benefit = np.minimum(share * price, oc_max)
+            oc_claim = (
+                candidate & eligible[OC] & aware[OC] & dec.claims(benefit, hassle[OC], u_claim[OC])
+            )
+            oc_sub = np.where(oc_claim, benefit, 0.0)
+            cover = np.minimum(hours, max_hours)
+            benefit = cover * hourly * np.minimum(p.work_fraction, 1.0)
+            vov_claim = (
+                candidate
+                & eligible[VOV]
+                & aware[VOV]
+                & (hours >= 32)
+                & dec.claims(benefit, hassle[VOV], u_claim[VOV])
+            )
+            own_vov = np.where(vov_claim, cover, 0.0)
+            months = b["timecredit.months"]
+            premium = ent["opleidingskrediet_monthly_premium_eur"].to_numpy(float) * months
+            vok_claim = (
+                candidate
+                & time_credit_intent
+                & eligible[VOK]
+                & aware[VOK]
+                & dec.claims(premium, hassle[VOK], u_claim[VOK])
+            )
+            vok_premium = np.where(vok_claim, premium, 0.0)
+        if covers_training:
+            co_share = float(snap["ontwikkelbudget.co_payment.share"])
+            flat = float(snap["ontwikkelbudget.co_payment.flat_eur"])
+            payable = np.maximum(price * (1 - co_share) - flat, 0.0)
+            # A long programme's fees recur each year: its taker counts on a share of the
+            # balance this year and keeps the rest for later years, so a larger balance lowers
+            # the out-of-pocket cost (and the financial barrier) of longer courses.
+            years = np.where(long_course, b["course.long_programme_years"], 1.0)
+            benefit = dec.budget_cover(balance, payable, years)
+            ob_claim = candidate & aware[OB] & dec.claims(benefit, hassle[OB], u_claim[OB])
+            own_ob = np.where(ob_claim, benefit, 0.0)
+
+        # Time credit: the course's hours come out of working time; the person loses that part
+        # of the wage, partly replaced by the federal benefit and the Flemish premium.
+        tc = candidate & time_credit_intent
+        fraction = _FORM_FRACTION[form]
+        income_loss = np.where(
+            tc,
+            p.wage
+            * fraction
+            * b["timecredit.months"]
+            * (1.0 - b["timecredit.federal_benefit_share"]),
+            0.0,
+        )
+        freed = fraction * FULL_TIME_HOURS_PER_YEAR * b["timecredit.months"] / 12
+        unpaid = np.where(tc, np.maximum(hours - freed * p.work_fraction, 0.0), hours)
+
+        def go_with(oc, vov, vok, ob):
+            net = price - oc - ob + b["timecredit.income_weight"] * (income_loss - vok)
+            free = np.maximum(unpaid - vov, 0.0)
+            pgo = dec.go_probability(
+                net, income, free, time_scale, b["barrier.money"], b["barrier.time"]
+            )
+            return candidate & (u_go < pgo)
+
+        own_go = go_with(oc_sub, own_vov, vok_premium, own_ob)
+
+        # First come, first served within the yearly budget limit of the personal budget.
+        if covers_training and snap["ontwikkelbudget.budget.limited"]:
+            claim_cost = np.where(own_go, own_ob, 0.0) + ob_pay
+            admitted = dec.first_come_first_served(
+                claim_cost * p.weight,
+                arrival,
+                float(snap["ontwikkelbudget.budget.annual_limit_eur"]),
+            )
+            refused = (claim_cost > 0) & ~admitted
+            own_ob = np.where(refused, 0.0, own_ob)
+            ob_pay = np.where(refused, 0.0, ob_pay)
+            shifted &= ~refused
+            own_go = go_with(oc_sub, own_vov, vok_premium, own_ob)
+
+        # Providers: places within capacity, in order of arrival.
+        demand = np.array(
+            [
+                p.weight[own_go & ~long_course].sum(),
+                p.weight[own_go & long_course].sum(),
+                0.0,
+            ]
+        )
+        served = own_go.copy()
+        for seg, mask in ((SHORT, ~long_course), (LONG, long_course)):
+            asking = own_go & mask
+            got = dec.ration(np.where(asking, p.weight, 0.0), arrival, self.providers.capacity[seg])
+            served &= ~asking | got
+        own_trained = served
+
+        # 9. Career guidance (workers).
+        g_odds = (
+            b["guidance.want"]
+            * np.where(p.female, b["guidance.female"], 1.0)
+            * np.where(p.education == 2, b["guidance.high"], 1.0)
+        )
+        want_guidance = employed & (u_guid < np.minimum(g_odds, 1.0))
+        full = b["guidance.full_price_eur"] * prices[GUIDANCE]
+        lbc_net = np.full(n, full)
+        lbc_gov = np.zeros(n)
+        ob_guid = np.zeros(n)
+        if on:
+            gov = ent["loopbaancheques_government_payment_eur"].to_numpy(float)
+            own = np.nan_to_num(ent["loopbaancheques_own_contribution_eur"].to_numpy(float)) * 2
+            lbc_claim = (
+                want_guidance
+                & eligible[LBC]
+                & aware[LBC]
+                & dec.claims(full - own, hassle[LBC], u_claim[LBC])
+            )
+            lbc_net = np.where(lbc_claim, own, full)
+            lbc_gov = np.where(lbc_claim, gov, 0.0)
+        if ob_on and snap["ontwikkelbudget.covers.career_guidance"]:
+            left = np.maximum(balance - own_ob - ob_pay, 0.0)
+            benefit = np.minimum(left, lbc_net)
+            ob_g = want_guidance & aware[OB] & dec.claims(benefit, hassle[OB], u_claim[OB])
+            ob_guid = np.where(ob_g, benefit, 0.0)
+        g_go = want_guidance & (
+            u_guid_go
+            < dec.go_probability(
+                lbc_net - ob_guid, income, np.zeros(n), np.zeros(n), b["barrier.money"], 0.0
+            )
+        )
+        guided = g_go
+
+        # 10. Uses, costs, payments.
+        trained = emp_trained | own_trained | p.in_education
+        oc_used = own_trained & (oc_sub > 0)
+        used[OC] = oc_used
+        cost[OC] = np.where(oc_used, oc_sub, 0.0)
+        own_vov_used = own_trained & (own_vov > 0)
+        vov_hours = np.where(own_vov_used, own_vov, vov_hours)
+        used[VOV] = emp_vov | own_vov_used
+        cost[VOV] = np.where(used[VOV], vov_hours * vov_rate, 0.0)
+        vok_used = own_trained & (vok_premium > 0)
+        used[VOK] = vok_used
+        cost[VOK] = np.where(vok_used, vok_premium, 0.0)
+        lbc_used = guided & (lbc_gov > 0)
+        used[LBC] = lbc_used
+        cost[LBC] = np.where(lbc_used, lbc_gov, 0.0)
+        ob_training = (own_trained & (own_ob > 0)) | (shifted & (ob_pay > 0))
+        ob_guidance = guided & (ob_guid > 0)
+        spent = (
+            np.where(own_trained, own_ob, 0.0)
+            + np.where(shifted, ob_pay, 0.0)
+            + np.where(guided, ob_guid, 0.0)
+        )
+        spent = np.minimum(spent, balance)
+        used[OB] = spent > 0
+        cost[OB] = spent
+        self._spend(spent)
+        if on:
+            self.last_lbc_year[lbc_used] = year
+        self.pop_year[guided] = year  # guidance ends with a personal development plan
+
+        # 11. Employers and providers record the year; word of mouth for next year.
+        self.employers.record(employer, p.weight, emp_trained, short_price, emp_vov, shifted)
+        served_demand = np.array(
+            [
+                p.weight[own_trained & ~long_course].sum(),
+                p.weight[own_trained & long_course].sum(),
+                p.weight[guided].sum(),
+            ]
+        )
+        demand[GUIDANCE] = p.weight[guided].sum()
+        self.providers.update(demand, served_demand, b)
+        if on:
+            counts = np.bincount(employer[has_employer], minlength=self.employers.m)
+            for k in range(5):
+                uses = np.bincount(
+                    employer[has_employer],
+                    weights=used[k][has_employer],
+                    minlength=self.employers.m,
+                )
+                self.colleague_share[k] = np.where(counts > 0, uses / np.maximum(counts, 1), 0.0)
+
+        self.outcome = YearOutcome(
+            year=year,
+            weight=p.weight,
+            education=p.education.copy(),
+            age_band=band,
+            female=p.female.copy(),
+            status=p.status.copy(),
+            firm_size=p.firm_size.copy(),
+            age=p.age.copy(),
+            wage=p.wage.copy(),
+            trained=trained,
+            guided=guided,
+            employer_trained=emp_trained,
+            eligible=eligible,
+            used=used,
+            cost=cost,
+            ob_training=ob_training,
+            ob_guidance=ob_guidance,
+            balance_start=balance_start,
+            balance=self.balance,
+            credit=credit,
+            spent=spent,
+            expired=expired,
+            portability=portability,
+        )
+        self.datacollector.collect(self)
+
+    def _spend(self, amount: np.ndarray) -> None:
+        """Take ``amount`` from each person's budget, oldest credit first.
+
+        Vectorised per vintage column: the loop runs over at most ten columns, never persons.
+        """
+        left = amount.copy()
+        for j in range(self.budget_vintages.shape[1]):
+            take = np.minimum(self.budget_vintages[:, j], left)
+            self.budget_vintages[:, j] -= take
+            left -= take

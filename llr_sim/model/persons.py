@@ -1,0 +1,350 @@
+"""The persons as columns, and their yearly labour-market transitions.
+
+The state the model carries from year to year (ageing, exits and entries, employment,
+unemployment, inactivity, job-to-job moves between employers). Everything is vectorised over
+all persons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from llr_sim.behaviour.parameters import Behaviour
+from llr_sim.model.streams import Streams
+from llr_sim.population import schema
+
+# Status codes in schema.STATUS order.
+PRIVATE, PUBLIC, SELF, UNEMPLOYED, INACTIVE = range(5)
+NO_FIRM = schema.FIRM_SIZE.index("none")
+NO_SECTOR = schema.SECTOR.index("none")
+AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55-66")
+_BAND_EDGES = np.array([25, 35, 45, 55])
+
+
+def age_band(age: np.ndarray) -> np.ndarray:
+    """Index of the age band (``AGE_BANDS``) of each age."""
+    return np.searchsorted(_BAND_EDGES, age, side="right").astype(np.int8)
+
+
+@dataclass
+class Persons:
+    """The columns of the population that change over time (numpy arrays, one row a person).
+
+    Rows are persons; a person who passes the maximum age leaves and the row is taken by an
+    18-year-old entrant (see :func:`transition`), so the arrays keep their length and the
+    scenario and counterfactual runs stay row-aligned.
+    """
+
+    weight: np.ndarray
+    age: np.ndarray
+    female: np.ndarray
+    education: np.ndarray
+    status: np.ndarray
+    in_education: np.ndarray
+    work_fraction: np.ndarray
+    firm_size: np.ndarray
+    sector: np.ndarray
+    employer: np.ndarray
+    wage: np.ndarray
+    years_worked: np.ndarray
+    tenure: np.ndarray
+    lives_alone: np.ndarray
+
+    @classmethod
+    def from_frame(cls, persons: pd.DataFrame) -> Persons:
+        """The state of the base year from a synthetic population's persons table (copied)."""
+        return cls(
+            weight=np.array(persons["weight"].to_numpy(np.float64)),
+            age=np.array(persons["age"].to_numpy(np.int16)),
+            female=np.array((persons["sex"] == "F").to_numpy(bool)),
+            education=np.array(persons["education"].cat.codes.to_numpy(np.int8)),
+            status=np.array(persons["status"].cat.codes.to_numpy(np.int8)),
+            in_education=np.array(persons["in_education"].to_numpy(bool)),
+            work_fraction=np.array(persons["work_fraction"].to_numpy(np.float32)),
+            firm_size=np.array(persons["firm_size"].cat.codes.to_numpy(np.int8)),
+            sector=np.array(persons["sector"].cat.codes.to_numpy(np.int8)),
+            employer=np.array(persons["employer_id"].to_numpy(np.int32)),
+            wage=np.array(persons["gross_monthly_wage_eur"].to_numpy(np.float32)),
+            years_worked=np.array(persons["years_worked"].to_numpy(np.int16)),
+            tenure=np.array(persons["tenure_years"].to_numpy(np.float32)),
+            lives_alone=np.array(persons["lives_alone"].to_numpy(bool)),
+        )
+
+    @property
+    def n(self) -> int:
+        """Number of rows."""
+        return len(self.age)
+
+    def copy(self) -> Persons:
+        """A deep copy (the counterfactual starts from the same state)."""
+        return Persons(**{k: v.copy() for k, v in self.__dict__.items()})
+
+    @property
+    def employed(self) -> np.ndarray:
+        """Working (employee or self-employed)."""
+        return self.status <= SELF
+
+    @property
+    def employee(self) -> np.ndarray:
+        """An employee (private or public)."""
+        return self.status <= PUBLIC
+
+    def frame(self, extra: dict[str, object] | None = None) -> pd.DataFrame:
+        """The persons as a population frame (DESIGN.md section 4 columns) for the rules."""
+        cat = pd.Categorical.from_codes
+        data = {
+            "person_id": np.arange(self.n, dtype=np.int32),
+            "weight": self.weight,
+            "age": self.age,
+            "sex": cat(self.female.astype(np.int8), categories=list(schema.SEX)),
+            "education": cat(self.education, categories=list(schema.EDUCATION)),
+            "status": cat(self.status, categories=list(schema.STATUS)),
+            "in_education": self.in_education,
+            "work_fraction": self.work_fraction,
+            "firm_size": cat(self.firm_size, categories=list(schema.FIRM_SIZE)),
+            "sector": cat(self.sector, categories=list(schema.SECTOR)),
+            "employer_id": self.employer,
+            "gross_monthly_wage_eur": self.wage,
+            "years_worked": self.years_worked,
+            "tenure_years": self.tenure,
+            "lives_alone": self.lives_alone,
+        }
+        data.update(extra or {})
+        return pd.DataFrame(data)
+
+
+def _by_age(age: np.ndarray, bands: list[tuple[int, float]]) -> np.ndarray:
+    """A rate per person from (upper age bound inclusive, rate) pairs in increasing order."""
+    bounds = np.array([b for b, _ in bands])
+    rates = np.array([r for _, r in bands])
+    return rates[np.minimum(np.searchsorted(bounds, age, side="left"), len(rates) - 1)]
+
+
+def _employed_to_inactive(age: np.ndarray, b: Behaviour) -> np.ndarray:
+    return _by_age(
+        age,
+        [
+            (24, b["labour.employed_to_inactive.a18_24"]),
+            (54, b["labour.employed_to_inactive.a25_54"]),
+            (59, b["labour.employed_to_inactive.a55_59"]),
+            (99, b["labour.employed_to_inactive.a60_66"]),
+        ],
+    )
+
+
+def _smooth(x: np.ndarray) -> np.ndarray:
+    """A 3-year moving average over single ages (the ends kept)."""
+    out = x.copy()
+    out[1:-1] = (x[:-2] + x[1:-1] + x[2:]) / 3
+    return out
+
+
+def inflow_rates(base: Persons, behaviour: Behaviour) -> dict[str, np.ndarray]:
+    """Age-specific inflow rates that keep the base year's age profile stationary.
+
+    The outflows from work and from unemployment are the published ones (``labour.*``); the
+    inflows from inactivity (into work, into unemployment) and out of education, which the
+    reference gives only as Belgian averages (I->E 9.8%, I->U 4.0%), are solved per single year
+    of age so that the shares employed, unemployed and in education at age a+1 next year equal
+    today's shares at a+1, given today's shares at age a. Without this the labour market would
+    drift (employment falling by about a point a year with the average Belgian rates).
+
+    Returns:
+        Arrays indexed by age (0..MAX_AGE+1): ``leave_education``, ``inactive_to_employed``,
+        ``inactive_to_unemployed``.
+    """
+    b = behaviour
+    ages = np.arange(schema.MAX_AGE + 2)
+    w = base.weight
+    total = np.maximum(np.bincount(base.age, weights=w, minlength=len(ages)), 1e-9)
+
+    def share(mask: np.ndarray) -> np.ndarray:
+        return _smooth(np.bincount(base.age, weights=w * mask, minlength=len(ages)) / total)
+
+    e, u, i, st = (
+        share(base.employed),
+        share(base.status == UNEMPLOYED),
+        share(base.status == INACTIVE),
+        share(base.in_education),
+    )
+    e_i = _employed_to_inactive(ages, b)
+    e_u = b["labour.employed_to_unemployed"]
+    u_e, u_i = b["labour.unemployed_to_employed"], b["labour.unemployed_to_inactive"]
+    nxt = np.minimum(ages + 1, len(ages) - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        i_e = (e[nxt] - e * (1 - e_u - e_i) - u * u_e) / i
+        i_u = (u[nxt] - e * e_u - u * (1 - u_e - u_i)) / i
+        leave = 1.0 - st[nxt] / st
+
+    def clean(x: np.ndarray) -> np.ndarray:
+        return np.clip(np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), 0.0, 0.9)
+
+    return {
+        "leave_education": clean(leave),
+        "inactive_to_employed": clean(i_e),
+        "inactive_to_unemployed": clean(i_u),
+    }
+
+
+def _donors(pool: np.ndarray, education: np.ndarray, who: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """For each row in ``who``, a random row of ``pool`` with the same education (-1 if none).
+
+    Vectorised per education level: the pool of each level is indexed by the person's uniform.
+    """
+    out = np.full(len(who), -1, dtype=np.int64)
+    for level in range(3):
+        candidates = pool[education[pool] == level]
+        mine = education[who] == level
+        if len(candidates) and mine.any():
+            out[mine] = candidates[(u[who[mine]] * len(candidates)).astype(np.int64)]
+    return out
+
+
+@dataclass
+class YearMoves:
+    """What the labour transitions of one year did (for portability and indicators).
+
+    Attributes:
+        changed_employer: Changed employer (a job-to-job move, or left/entered a job).
+        changed_status: Changed labour-market status.
+        entered: Rows taken by a new 18-year-old entrant.
+    """
+
+    changed_employer: np.ndarray
+    changed_status: np.ndarray
+    entered: np.ndarray
+
+
+def transition(
+    persons: Persons,
+    base: Persons,
+    year: int,
+    streams: Streams,
+    behaviour: Behaviour,
+    rates: dict[str, np.ndarray] | None = None,
+) -> YearMoves:
+    """Advance the persons by one year, in place: ageing, exits and entries, status moves.
+
+    The order: everyone ages a year; persons past the maximum age leave and their row is taken
+    by an 18-year-old entrant copied from a base-year 18-year-old (same weight: the Flemish
+    cohorts of 18 and 66 are of similar size, WF Appendix A; mortality before 67 is ignored);
+    students may leave education; then the employed, unemployed and inactive move between
+    statuses (``labour.*`` and :func:`inflow_rates`); employees change employer with the
+    age-specific ``labour.employer_change``. A person who enters a job or moves takes the job of
+    a random worker with the same education (employer, sector, firm size, status; on entry also
+    working time and wage), so employers keep a realistic size and sector mix.
+
+    All draws come from ``streams`` for ``year`` and do not depend on the scenario.
+    """
+    b = behaviour
+    rates = rates if rates is not None else inflow_rates(base, behaviour)
+    n = persons.n
+    u_status = streams.uniform(year, "labour", n)
+    u_move = streams.uniform(year, "mobility", n)
+    u_donor = streams.uniform(year, "donor", n)
+    u_edu = streams.uniform(year, "education_exit", n)
+    u_entry = streams.uniform(year, "entry", n)
+    old_status = persons.status.copy()
+    old_employer = persons.employer.copy()
+
+    # Ageing, exits and entries.
+    persons.age += 1
+    exits = np.flatnonzero(persons.age > schema.MAX_AGE)
+    entered = np.zeros(n, dtype=bool)
+    if len(exits):
+        pool = np.flatnonzero(base.age == schema.MIN_AGE)
+        pick = pool[(u_entry[exits] * len(pool)).astype(np.int64)]
+        for name, column in persons.__dict__.items():
+            if name != "weight":
+                column[exits] = getattr(base, name)[pick]
+        entered[exits] = True
+
+    age = np.minimum(persons.age, schema.MAX_AGE + 1)
+    # Rates are indexed by the age at the start of the year (the profile moves one year on).
+    start_age = np.maximum(age - 1, 0)
+    leave = persons.in_education & ~entered & (u_edu < rates["leave_education"][start_age])
+    persons.in_education[leave] = False
+
+    employed = persons.employed
+    unemployed = persons.status == UNEMPLOYED
+    inactive = persons.status == INACTIVE
+    e_u = b["labour.employed_to_unemployed"]
+    e_i = _employed_to_inactive(start_age, b)
+    i_e = rates["inactive_to_employed"][start_age]
+    i_u = rates["inactive_to_unemployed"][start_age]
+    u_e, u_i = b["labour.unemployed_to_employed"], b["labour.unemployed_to_inactive"]
+
+    to_u = employed & (u_status < e_u) & ~entered
+    to_i = employed & ~to_u & (u_status < e_u + e_i) & ~entered
+    u_to_e = unemployed & (u_status < u_e) & ~entered
+    u_to_i = unemployed & ~u_to_e & (u_status < u_e + u_i) & ~entered
+    i_to_e = inactive & (u_status < i_e) & ~entered
+    i_to_u = inactive & ~i_to_e & (u_status < i_e + i_u) & ~entered
+    enter_job = np.flatnonzero(u_to_e | i_to_e)
+
+    change = _by_age(
+        start_age,
+        [
+            (24, b["labour.employer_change.a18_24"]),
+            (34, b["labour.employer_change.a25_34"]),
+            (44, b["labour.employer_change.a35_44"]),
+            (54, b["labour.employer_change.a45_54"]),
+            (99, b["labour.employer_change.a55_66"]),
+        ],
+    )
+    stay = employed & ~to_u & ~to_i & ~entered
+    move = stay & persons.employee & (u_move < change)
+    movers = np.flatnonzero(move)
+
+    # Donor jobs are read before anyone moves.
+    workers = np.flatnonzero(employed & ~entered)
+    employees = np.flatnonzero(employed & persons.employee & ~entered)
+    entry_donor = _donors(workers, persons.education, enter_job, u_donor)
+    move_donor = _donors(employees, persons.education, movers, u_donor)
+    job_cols = ("status", "employer", "firm_size", "sector")
+    snapshot = {c: getattr(persons, c).copy() for c in (*job_cols, "work_fraction", "wage")}
+
+    leavers = np.flatnonzero(to_u | to_i)
+    persons.status[to_u | i_to_u] = UNEMPLOYED
+    persons.status[to_i | u_to_i] = INACTIVE
+    persons.employer[leavers] = -1
+    persons.firm_size[leavers] = NO_FIRM
+    persons.sector[leavers] = NO_SECTOR
+    persons.work_fraction[leavers] = 0.0
+    persons.wage[leavers] = 0.0
+    persons.tenure[leavers] = 0.0
+
+    ok = entry_donor >= 0
+    who, src = enter_job[ok], entry_donor[ok]
+    for c in (*job_cols, "work_fraction", "wage"):
+        getattr(persons, c)[who] = snapshot[c][src]
+    persons.tenure[who] = 0.0
+    persons.status[enter_job[~ok]] = old_status[enter_job[~ok]]
+    ok = move_donor >= 0
+    who, src = movers[ok], move_donor[ok]
+    for c in job_cols:
+        getattr(persons, c)[who] = snapshot[c][src]
+    persons.tenure[who] = 0.0
+
+    # A year of work and of tenure for those who worked through the year.
+    persons.tenure[stay & ~move] += 1.0
+    persons.years_worked[persons.employed & ~entered] += 1
+    np.minimum(persons.years_worked, 50, out=persons.years_worked)
+    np.minimum(persons.tenure, 50, out=persons.tenure)
+
+    changed_employer = (persons.employer != old_employer) & ~entered
+    changed_status = (persons.status != old_status) & ~entered
+    return YearMoves(changed_employer, changed_status, entered)
+
+
+def rules_date(year: int) -> dt.date:
+    """The date at which the rules of model year ``year`` are read.
+
+    Model year t is school year (t-1)-t; the rules are read on 1 January of t, so a change on
+    1 September applies from the next model year.
+    """
+    return dt.date(year, 1, 1)
