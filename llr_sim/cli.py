@@ -98,6 +98,26 @@ def _years(text: str) -> tuple[int, int]:
     return first, last
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from llr_sim.sweep import parse_grid, run_sweep
+
+    grid = parse_grid(args.grid or [])
+    path = run_sweep(
+        args.scenarios,
+        args.out,
+        replicates=args.replicates,
+        grid=grid,
+        scale=args.scale,
+        seed=args.seed,
+        years=args.years,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        show_progress=not args.quiet,
+    )
+    print(f"sweep: {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``llr-sim`` argument parser with all its subcommands."""
     parser = _Parser(prog="llr-sim", description=__doc__.splitlines()[0])
@@ -128,6 +148,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_simulation(sub)
 
+    sweep = sub.add_parser(
+        "sweep", help="replicates x scenarios x grid points as Dask tasks (resumable)"
+    )
+    sweep.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    sweep.add_argument("--replicates", type=_positive_int("--replicates", 1, 1000), default=1)
+    sweep.add_argument(
+        "--grid",
+        action="append",
+        metavar="behaviour.PATH=a,b,c",
+        help="a behavioural parameter and its values (repeatable: the product)",
+    )
+    sweep.add_argument("--scale", type=_positive_scale, default=0.01)
+    sweep.add_argument("--seed", type=_seed, default=0)
+    sweep.add_argument("--years", type=_years, default=(2023, 2030), help="e.g. 2023-2030")
+    sweep.add_argument(
+        "--workers",
+        type=_positive_int("--workers", 1, 256),
+        default=2,
+        help="worker processes of the local Dask cluster",
+    )
+    sweep.add_argument(
+        "--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)"
+    )
+    sweep.add_argument("--out", required=True, help="sweep folder (resumes when it exists)")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    sweep.set_defaults(handler=_cmd_sweep)
     return parser
 
 

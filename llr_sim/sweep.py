@@ -1,0 +1,265 @@
+"""Monte Carlo sweeps on Dask: scenarios x grid points x replicates as independent tasks.
+
+Every task is one ``simulate`` run with replicate-specific random draws. The seed of replicate
+``r`` is derived from the sweep's seed through one ``numpy.random.SeedSequence``, and is the
+same for every scenario and grid point (common random numbers: differences between scenarios
+and grid points are the policy or the assumption, not noise). Results therefore do not depend on
+the number of workers or the order in which tasks finish.
+
+Each finished task is written to ``OUT/tasks/<task_id>.parquet`` (atomically), so an interrupted
+sweep resumes where it stopped; when all tasks are done they are combined, in plan order, into
+``OUT/sweep.parquet``: one tidy table with the task's scenario, grid point and replicate as
+columns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from llr_sim.errors import InputError
+
+_GRID = re.compile(
+    r"^behaviour\.(?P<path>[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+)=(?P<values>.+)$"
+)
+SCHEDULER_TIMEOUT_S = 5
+
+
+@dataclass(frozen=True)
+class Task:
+    """One simulation of a sweep."""
+
+    scenario: str
+    grid: tuple[tuple[str, float], ...]
+    replicate: int
+    seed: int
+
+    @property
+    def grid_point(self) -> str:
+        """The grid point as text, e.g. ``awareness.base=0.2`` (``none`` without a grid)."""
+        return ";".join(f"{k}={v:g}" for k, v in self.grid) or "none"
+
+    @property
+    def task_id(self) -> str:
+        """A stable identifier from the task's content."""
+        key = json.dumps([self.scenario, self.grid_point, self.replicate, self.seed])
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def parse_grid(items: Iterable[str]) -> list[tuple[tuple[str, float], ...]]:
+    """Parse ``--grid behaviour.PATH=a,b,c`` flags into the grid points (their product).
+
+    Raises:
+        InputError: Naming ``--grid`` and the malformed item.
+    """
+    axes: list[list[tuple[str, float]]] = []
+    seen: set[str] = set()
+    for item in items:
+        m = _GRID.match(item.strip())
+        if not m:
+            raise InputError(
+                "--grid", f"{item!r} is not behaviour.PATH=a,b,c (numbers, comma-separated)"
+            )
+        path = m["path"]
+        if path in seen:
+            raise InputError("--grid", f"behaviour.{path} is given twice")
+        seen.add(path)
+        values = []
+        for text in m["values"].split(","):
+            try:
+                value = float(text)
+            except ValueError:
+                raise InputError("--grid", f"behaviour.{path}: {text!r} is not a number") from None
+            if not np.isfinite(value):
+                raise InputError("--grid", f"behaviour.{path}: {text!r} is not a finite number")
+            values.append(value)
+        if len(set(values)) != len(values):
+            raise InputError("--grid", f"behaviour.{path}: repeated values")
+        axes.append([(path, v) for v in values])
+    return [tuple(point) for point in itertools.product(*axes)] if axes else [()]
+
+
+def replicate_seeds(seed: int, replicates: int) -> list[int]:
+    """One seed per replicate, derived from the sweep's seed."""
+    children = np.random.SeedSequence(seed).spawn(replicates)
+    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+
+
+def plan_tasks(scenarios: list[str], grid: list, replicates: int, seed: int) -> list[Task]:
+    """Every task of the sweep, in a fixed order (scenario, grid point, replicate)."""
+    seeds = replicate_seeds(seed, replicates)
+    return [
+        Task(scenario, point, r, seeds[r])
+        for scenario in scenarios
+        for point in grid
+        for r in range(replicates)
+    ]
+
+
+def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def run_task(task: Task, scenario, scale: float, years: tuple[int, int], out: str) -> str:
+    """Run one task and write its tidy indicators; returns the file written.
+
+    Runs in a Dask worker, which receives the resolved scenario (so a remote worker needs the
+    package, not the scenario files) and writes to ``out`` (a folder all workers can reach).
+    """
+    from llr_sim.simulation import simulate
+
+    if task.grid:
+        scenario = replace(scenario, behaviour={**scenario.behaviour, **dict(task.grid)})
+    results = simulate(scenario, scale=scale, seed=task.seed, years=range(years[0], years[1] + 1))
+    frame = results.indicators.copy()
+    frame.insert(0, "replicate", np.int32(task.replicate))
+    frame.insert(0, "grid_point", task.grid_point)
+    frame.insert(0, "task_id", task.task_id)
+    for path, value in task.grid:
+        frame[f"behaviour.{path}"] = value
+    target = Path(out) / "tasks" / f"{task.task_id}.parquet"
+    _atomic_parquet(frame, target)
+    return str(target)
+
+
+def check_behaviour_overrides(scenario, overrides: dict[str, float]) -> None:
+    """Raise an InputError naming ``--grid`` when a grid path is not a behaviour parameter."""
+    if not overrides:
+        return
+    from llr_sim.behaviour.parameters import check_overrides
+
+    problems = check_overrides(overrides, "--grid")
+    if problems:
+        raise problems[0]
+
+
+def _client(workers: int, scheduler: str | None):
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            return Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s"), None
+        except (OSError, TimeoutError, ValueError) as err:
+            raise InputError(
+                "--scheduler",
+                f"cannot reach the Dask scheduler at {scheduler} "
+                f"within {SCHEDULER_TIMEOUT_S} s ({type(err).__name__})",
+            ) from None
+    cluster = LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    return Client(cluster), cluster
+
+
+def run_sweep(
+    scenarios: list[str],
+    out: str | Path,
+    *,
+    replicates: int = 1,
+    grid: list | None = None,
+    scale: float = 0.01,
+    seed: int = 0,
+    years: tuple[int, int] = (2023, 2030),
+    workers: int = 2,
+    scheduler: str | None = None,
+    show_progress: bool = False,
+) -> Path:
+    """Run (or resume) a sweep and return the combined table's path.
+
+    Args:
+        scenarios: Scenario names or paths.
+        out: The sweep folder (created if needed; holds the task files and the result).
+        replicates: Replicates per scenario and grid point.
+        grid: Grid points from ``parse_grid``; one point without overrides by default.
+        scale: Population scale of every task.
+        seed: Root seed of the sweep.
+        years: First and last simulated year.
+        workers: Worker processes of the local cluster (ignored with ``scheduler``).
+        scheduler: Address of an existing Dask scheduler, e.g. ``tcp://10.0.0.5:8786``.
+        show_progress: A progress bar on stderr.
+
+    Raises:
+        InputError: Bad input, an unreachable scheduler, or a folder holding another sweep.
+    """
+    from llr_sim.policy.scenarios import load_scenario
+
+    grid = grid if grid is not None else [()]
+    resolved = {}
+    for ref in scenarios:  # every scenario is validated before any task starts
+        scenario = load_scenario(ref)
+        resolved[scenario.name] = scenario
+    for point in grid:
+        for scenario in resolved.values():
+            check_behaviour_overrides(scenario, dict(point))
+    tasks = plan_tasks(list(resolved), grid, replicates, seed)
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError("--out", f"{out} exists and is not a folder")
+    if not out.parent.is_dir():
+        raise InputError("--out", f"the folder {out.parent} does not exist")
+    manifest = {
+        "scenarios": list(resolved),
+        "grid": [dict(p) for p in grid],
+        "replicates": replicates,
+        "seed": seed,
+        "scale": scale,
+        "years": list(years),
+        "tasks": [t.task_id for t in tasks],
+    }
+    manifest_path = out / "sweep.json"
+    if manifest_path.exists() and json.loads(manifest_path.read_text()) != manifest:
+        raise InputError("--out", f"{out} holds a different sweep; choose another folder")
+    pending = [t for t in tasks if not (out / "tasks" / f"{t.task_id}.parquet").exists()]
+    if pending:
+        # Connect before writing anything: an unreachable scheduler leaves no folder behind.
+        client, cluster = _client(workers, scheduler)
+        try:
+            (out / "tasks").mkdir(parents=True, exist_ok=True)
+            manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+            _run_pending(client, pending, resolved, scale, years, out, show_progress, len(tasks))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    frames = [pd.read_parquet(out / "tasks" / f"{t.task_id}.parquet") for t in tasks]
+    combined = pd.concat(frames, ignore_index=True)
+    target = out / "sweep.parquet"
+    _atomic_parquet(combined, target)
+    return target
+
+
+def _run_pending(client, pending, resolved, scale, years, out, show_progress, total) -> None:
+    from distributed import as_completed
+    from tqdm import tqdm
+
+    scenarios = [resolved[t.scenario] for t in pending]
+    futures = client.map(
+        run_task, pending, scenarios, scale=scale, years=years, out=str(out), pure=False
+    )
+    with tqdm(
+        total=total,
+        initial=total - len(pending),
+        disable=not show_progress,
+        desc="sweep",
+        unit="task",
+    ) as bar:
+        for future in as_completed(futures):
+            future.result()  # a task's error surfaces here; finished tasks stay on disk
+            bar.update(1)
