@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name llr-sim --display-name "Python (llr-sim)" >/dev/null
 	touch $(STAMP)
 
-## The main job on the embedded default: a generated synthetic population and its calibration report.
+## The main job on the embedded default: every scenario in scenarios/ on a generated synthetic
+## population (scale 0.02), reported with notebooks, figures and tables in reports/batch.
 reports: $(STAMP)
-	$(BIN)/llr-sim population --scale $(SCALE) --seed $(SEED) --out data/synthetic/population.parquet
+	$(BIN)/llr-sim report --out reports/batch --scale $(SCALE) --seed $(SEED)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -29,6 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check llr_sim tests benchmarks
 
 lab: $(STAMP)
+	mkdir -p notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP)

@@ -148,6 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_simulation(sub)
 
+    from llr_sim.reporting.commands import add_subcommands as add_report
+
+    add_report(sub, _Parser)
+
     sweep = sub.add_parser(
         "sweep", help="replicates x scenarios x grid points as Dask tasks (resumable)"
     )

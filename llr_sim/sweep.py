@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from llr_sim.errors import InputError
+from llr_sim.fileio import publish
 
 _GRID = re.compile(
     r"^behaviour\.(?P<path>[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+)=(?P<values>.+)$"
@@ -111,6 +112,7 @@ def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
     os.close(fd)
     try:
         frame.to_parquet(tmp, index=False)
+        publish(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -27,6 +27,7 @@ import pandas as pd
 import yaml
 
 from llr_sim.errors import InputError, InputErrors
+from llr_sim.fileio import publish
 from llr_sim.policy.entitlements import entitlements
 from llr_sim.policy.parameters import INSTRUMENTS, load_yaml
 from llr_sim.policy.scenarios import Scenario
@@ -443,6 +444,7 @@ def write_csv_atomic(frame: pd.DataFrame, out: str | Path) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             _csv_ready(frame).to_csv(stream, index=False)
+        publish(temp)
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 
 from llr_sim import __version__
 from llr_sim.errors import InputError
+from llr_sim.fileio import publish
 from llr_sim.population import schema
 
 
@@ -125,6 +126,7 @@ class Population:
                 os.close(fd)
                 temps[kind] = tmp
                 write(tmp)
+                publish(tmp)
             for kind, tmp in temps.items():
                 os.replace(tmp, paths[kind])
         finally:
