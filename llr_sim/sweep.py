@@ -38,12 +38,17 @@ SCHEDULER_TIMEOUT_S = 5
 
 @dataclass(frozen=True)
 class Task:
-    """One simulation of a sweep."""
+    """One simulation of a sweep.
+
+    The id hashes the scenario's resolved content and the package version too, so a sweep
+    folder never mixes results of an edited scenario file or another model version.
+    """
 
     scenario: str
     grid: tuple[tuple[str, float], ...]
     replicate: int
     seed: int
+    content: str = ""
 
     @property
     def grid_point(self) -> str:
@@ -53,7 +58,7 @@ class Task:
     @property
     def task_id(self) -> str:
         """A stable identifier from the task's content."""
-        key = json.dumps([self.scenario, self.grid_point, self.replicate, self.seed])
+        key = json.dumps([self.scenario, self.grid_point, self.replicate, self.seed, self.content])
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -96,15 +101,41 @@ def replicate_seeds(seed: int, replicates: int) -> list[int]:
     return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
 
 
-def plan_tasks(scenarios: list[str], grid: list, replicates: int, seed: int) -> list[Task]:
-    """Every task of the sweep, in a fixed order (scenario, grid point, replicate)."""
+def plan_tasks(
+    scenarios: list[str], grid: list, replicates: int, seed: int, content: dict | None = None
+) -> list[Task]:
+    """Every task of the sweep, in a fixed order (scenario, grid point, replicate).
+
+    ``content`` maps a scenario name to a hash of what the task depends on besides its own
+    fields (the resolved scenario, the package version).
+    """
     seeds = replicate_seeds(seed, replicates)
+    content = content or {}
     return [
-        Task(scenario, point, r, seeds[r])
+        Task(scenario, point, r, seeds[r], content.get(scenario, ""))
         for scenario in scenarios
         for point in grid
         for r in range(replicates)
     ]
+
+
+def _content_hash(scenario) -> str:
+    from llr_sim import __version__
+
+    data = json.dumps([scenario.to_dict(), __version__], sort_keys=True, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def _atomic_text(text: str, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        Path(tmp).write_text(text)
+        publish(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -210,7 +241,8 @@ def run_sweep(
     for point in grid:
         for scenario in resolved.values():
             check_behaviour_overrides(scenario, dict(point))
-    tasks = plan_tasks(list(resolved), grid, replicates, seed)
+    content = {name: _content_hash(s) for name, s in resolved.items()}
+    tasks = plan_tasks(list(resolved), grid, replicates, seed, content)
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError("--out", f"{out} exists and is not a folder")
@@ -223,18 +255,33 @@ def run_sweep(
         "seed": seed,
         "scale": scale,
         "years": list(years),
+        "contents": content,
         "tasks": [t.task_id for t in tasks],
     }
     manifest_path = out / "sweep.json"
-    if manifest_path.exists() and json.loads(manifest_path.read_text()) != manifest:
-        raise InputError("--out", f"{out} holds a different sweep; choose another folder")
+    if manifest_path.exists():
+        try:
+            previous = json.loads(manifest_path.read_text())
+        except (OSError, ValueError):
+            raise InputError(
+                "--out", f"{manifest_path} is unreadable; remove it or choose another folder"
+            ) from None
+        if previous != manifest:
+            raise InputError(
+                "--out",
+                f"{out} holds a different sweep (other scenarios, grid, replicates, "
+                "seed, scale, years, scenario contents or llr-sim version); choose another folder",
+            )
     pending = [t for t in tasks if not (out / "tasks" / f"{t.task_id}.parquet").exists()]
     if pending:
         # Connect before writing anything: an unreachable scheduler leaves no folder behind.
         client, cluster = _client(workers, scheduler)
         try:
-            (out / "tasks").mkdir(parents=True, exist_ok=True)
-            manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+            try:
+                (out / "tasks").mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise InputError("--out", f"cannot create {out} ({err.strerror})") from None
+            _atomic_text(json.dumps(manifest, indent=2) + "\n", manifest_path)
             _run_pending(client, pending, resolved, scale, years, out, show_progress, len(tasks))
         finally:
             client.close()
