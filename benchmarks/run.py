@@ -1,5 +1,15 @@
 """Benchmark harness: time and peak memory of the main jobs, each in a fresh process.
 
+- ``synthesis_seconds``, ``synthesis_peak_mib``: synthesising the population (scale 1.0).
+- ``full_run_seconds``, ``full_run_peak_mib``: ``llr-sim run status_quo --scale 1.0`` over
+  2023-2030 with its counterfactual (simulate and write the run folder), in a fresh process
+  with the population cache warm (the cache is filled beforehand, untimed). Wall time of the
+  whole process, imports and loading the cached population included.
+- ``model_person_years_per_s``, ``mesa_reference_person_years_per_s``,
+  ``ratio_vs_mesa_reference``: the vectorised model's yearly step against the same step written
+  as per-agent Mesa (``benchmarks/mesa_reference.py``), on the same ~100,000 persons in this
+  process, side by side. The model's timing includes its rules; the reference's does not.
+
 Writes ``benchmarks/results.json`` and prints a table. Run with ``make bench``.
 """
 
@@ -8,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -16,6 +25,13 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+#: Appended to every child: it reports its own peak resident memory on the last line (the
+#: children's peak of ``RUSAGE_CHILDREN`` is a maximum over all children so far).
+_PEAK = """
+import resource as _r
+print("PEAK_KIB", _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)
+"""
 
 SYNTHESIS = """
 import sys
@@ -25,20 +41,84 @@ pop.save(sys.argv[2])
 assert not pop.calibration["fails"].any(), "a published target missed its tolerance"
 """
 
+WARM_CACHE = """
+import sys
+from llr_sim.simulation import cached_population
+cached_population(float(sys.argv[1]), 0)
+"""
+
+FULL_RUN = """
+import sys
+from llr_sim.simulation import simulate
+results = simulate("status_quo", scale=float(sys.argv[1]), seed=0, years=range(2023, 2031))
+results.save(sys.argv[2])
+"""
+
+#: Persons of the side-by-side comparison with the per-agent Mesa reference.
+REFERENCE_PERSONS = 100_000
+FULL_SCALE_PERSONS = 4_146_865
+
 
 def measure(code: str, *args: str) -> tuple[float, float]:
     """Wall time (s) and peak resident memory (MiB) of ``code`` run in a child process."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, *args], check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code + _PEAK, *args], check=True, stdout=subprocess.PIPE, text=True
+    )
     seconds = time.perf_counter() - start
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak_kib = int(done.stdout.strip().splitlines()[-1].split()[-1])
     return seconds, peak_kib / 1024
+
+
+def side_by_side(model_years: int = 5, reference_years: int = 1) -> dict[str, float]:
+    """Person-years per second of the model and of the per-agent Mesa reference.
+
+    The same population of about ``REFERENCE_PERSONS`` persons; both start after the model's
+    base year (so the reference starts from the model's state, employers and word of mouth).
+    """
+    sys.path.insert(0, str(HERE))
+    from mesa_reference import ReferenceModel
+
+    from llr_sim.behaviour.parameters import load_behaviour
+    from llr_sim.model.model import LLRModel, rules_date
+    from llr_sim.model.streams import Streams
+    from llr_sim.policy.entitlements import entitlements
+    from llr_sim.policy.scenarios import load_scenario
+    from llr_sim.simulation import _schedules, cached_population
+
+    scale = round(REFERENCE_PERSONS / FULL_SCALE_PERSONS, 5)
+    population = cached_population(scale, 0)
+    parameters_for, behaviour_for = _schedules(load_scenario("status_quo"), load_behaviour())
+    model = LLRModel(population, parameters_for, behaviour_for, Streams(0), 2021)
+    model.step()  # the base year: no labour transitions yet
+    n = model.persons.n
+    start = time.perf_counter()
+    for _ in range(model_years):
+        model.step()
+    model_rate = n * model_years / (time.perf_counter() - start)
+
+    year = model.year
+    ent = entitlements(model.persons.frame(), rules_date(year), parameters_for(year))
+    reference = ReferenceModel(model, ent, seed=0)
+    start = time.perf_counter()
+    for _ in range(reference_years):
+        reference.step()
+    reference_rate = n * reference_years / (time.perf_counter() - start)
+    return {
+        "reference_persons": n,
+        "model_person_years_per_s": round(model_rate),
+        "mesa_reference_person_years_per_s": round(reference_rate),
+        "ratio_vs_mesa_reference": round(model_rate / reference_rate, 1),
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="population scale (default 1.0)")
     parser.add_argument("--out", default=str(HERE / "results.json"))
+    parser.add_argument(
+        "--skip-synthesis", action="store_true", help="keep the synthesis figures of --out"
+    )
     args = parser.parse_args()
 
     results: dict[str, object] = {
@@ -49,16 +129,28 @@ def main() -> int:
         },
         "scale": args.scale,
     }
+    previous = json.loads(Path(args.out).read_text()) if Path(args.out).is_file() else {}
+    if args.skip_synthesis and "synthesis_seconds" in previous:
+        results["synthesis_seconds"] = previous["synthesis_seconds"]
+        results["synthesis_peak_mib"] = previous["synthesis_peak_mib"]
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            seconds, peak = measure(SYNTHESIS, str(args.scale), str(Path(tmp) / "pop.parquet"))
+        results["synthesis_seconds"] = round(seconds, 2)
+        results["synthesis_peak_mib"] = round(peak, 1)
+
+    measure(WARM_CACHE, str(args.scale))
     with tempfile.TemporaryDirectory() as tmp:
-        seconds, peak = measure(SYNTHESIS, str(args.scale), str(Path(tmp) / "pop.parquet"))
-    results["synthesis_seconds"] = round(seconds, 2)
-    results["synthesis_peak_mib"] = round(peak, 1)
+        seconds, peak = measure(FULL_RUN, str(args.scale), str(Path(tmp) / "run"))
+    results["full_run_seconds"] = round(seconds, 2)
+    results["full_run_peak_mib"] = round(peak, 1)
+    results.update(side_by_side())
 
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
-    print(f"{'benchmark':<24} {'value':>10}")
+    print(f"{'benchmark':<34} {'value':>12}")
     for key, value in results.items():
         if isinstance(value, int | float):
-            print(f"{key:<24} {value:>10}")
+            print(f"{key:<34} {value:>12,}")
     print(f"written: {args.out}")
     return 0
 

@@ -61,12 +61,26 @@ GROUP_BYS = ("all", "education", "age_band", "sex", "status", "firm_size", "wage
 QUINTILES = ("q1", "q2", "q3", "q4", "q5", "no_wage")
 
 
+def _stable_order(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")``, faster for positive float32 values.
+
+    Positive float32 numbers order as their bit patterns; with the row number in the low 32 bits
+    every key is unique, so a plain sort of the keys gives the stable order.
+    """
+    if values.dtype != np.float32 or len(values) >= 2**32 or not (values > 0).all():
+        return np.argsort(values, kind="stable")
+    keys = values.view(np.uint32).astype(np.uint64) << np.uint64(32)
+    keys |= np.arange(len(values), dtype=np.uint64)
+    keys.sort()
+    return (keys & np.uint64(0xFFFFFFFF)).astype(np.intp)
+
+
 def wage_quintile(wage: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Weighted wage quintile (0-4) among persons with a wage; 5 for those without."""
     out = np.full(len(wage), 5, dtype=np.int8)
     paid = wage > 0
     if paid.any():
-        order = np.argsort(wage[paid], kind="stable")
+        order = _stable_order(wage[paid])
         w = weight[paid][order]
         cum = np.cumsum(w)
         middle = (cum - w / 2) / cum[-1]  # a person's quintile is that of their weight's middle
@@ -109,28 +123,91 @@ def additional(s: YearOutcome, cf: YearOutcome) -> np.ndarray:
     return out
 
 
+#: The groupings other than ``all``, in order: their codes make one cell per person.
+_AXES = GROUP_BYS[1:]
+
+
+class _Cells:
+    """Weighted totals per cell (one cell per combination of the groupings' codes).
+
+    Every measure is summed once into its cells (a bincount over the persons it concerns, most
+    of them few: users, costs, additional participants); each grouping's totals are then sums
+    of the cell table over the other groupings - a few thousand cells, not millions of persons.
+    """
+
+    def __init__(self, weight: np.ndarray, codes: dict[str, np.ndarray], sizes: dict[str, int]):
+        self.weight = weight
+        self.shape = tuple(sizes[a] for a in _AXES)
+        cell = np.zeros(len(weight), dtype=np.int32)
+        for axis in _AXES:
+            cell = cell * sizes[axis] + codes[axis]
+        self.cell = cell
+        self.size = int(np.prod(self.shape))
+
+    def table(self, values: np.ndarray | None = None) -> np.ndarray:
+        """Weighted totals of ``values`` (bool or numbers; None: the weights) per cell."""
+        if values is None:
+            totals = np.bincount(self.cell, weights=self.weight, minlength=self.size)
+        else:
+            idx = np.flatnonzero(values)
+            w = self.weight[idx]
+            if values.dtype != bool:
+                w = w * values[idx]
+            totals = np.bincount(self.cell[idx], weights=w, minlength=self.size)
+        return totals.reshape(self.shape)
+
+    def by(self, table: np.ndarray, group_by: str) -> np.ndarray:
+        """Totals per group of ``group_by`` (one total for ``all``)."""
+        if group_by == "all":
+            return np.array([table.sum()])
+        keep = _AXES.index(group_by)
+        return table.sum(axis=tuple(a for a in range(len(self.shape)) if a != keep))
+
+
 def year_table(scenario: str, s: YearOutcome, cf: YearOutcome) -> pd.DataFrame:
     """The indicator rows of one year, from a scenario run and its counterfactual."""
     w = s.weight
-    used = np.vstack([s.used, s.used.any(axis=0)[None]])
-    eligible = np.vstack([s.eligible, s.eligible.any(axis=0)[None]])
-    cost = np.vstack([s.cost, s.cost.sum(axis=0)[None]])
+    groupings = _groupings(s)
+    cells = _Cells(
+        w,
+        {a: groupings[a][0] for a in _AXES},
+        {a: len(groupings[a][1]) for a in _AXES},
+    )
     extra = additional(s, cf)
-    active = np.vstack([s.trained] * 5 + [s.trained | s.guided])
-    active[LBC] = s.guided
-    active[OB] = s.trained | s.guided
+    trained_or_guided = s.trained | s.guided
     names = (*INSTRUMENTS, "all")
     adult = (s.age >= 25) & (s.age <= 64)
+
+    # Every measure once, into its cells.
+    pop_t = cells.table()
+    part_t = cells.table(s.trained)
+    per_instrument = []
+    for i, name in enumerate(names):
+        if name == "all":
+            eligible, used, cost = s.eligible.any(axis=0), s.used.any(axis=0), s.cost.sum(axis=0)
+            active = trained_or_guided
+        else:
+            eligible, used, cost = s.eligible[i], s.used[i], s.cost[i]
+            active = {LBC: s.guided, OB: trained_or_guided}.get(i, s.trained)
+        eligible_active = eligible & active
+        per_instrument.append(
+            {
+                "eligible": cells.table(eligible),
+                "users": cells.table(used),
+                "spend": cells.table(cost),
+                "add": cells.table(extra[i]),
+                "eligible_active": cells.table(eligible_active),
+                "missed": cells.table(eligible_active & ~used),
+            }
+        )
+    balance_t = cells.table(s.balance)
+    portability_t = cells.table(s.portability)
+
     rows: list[tuple] = []
-    totals_cost = (cost * w).sum(axis=1)
-    for group_by, (codes, labels) in _groupings(s).items():
+    for group_by, (_, labels) in groupings.items():
         k = len(labels)
-
-        def total(values: np.ndarray, codes=codes, k=k) -> np.ndarray:
-            return np.bincount(codes, weights=w * values, minlength=k)[:k]
-
-        pop = total(np.ones(len(w)))
-        part = total(s.trained)
+        pop = cells.by(pop_t, group_by)
+        part = cells.by(part_t, group_by)
         for g, label in enumerate(labels):
             rows += [
                 (group_by, label, "population", "all", pop[g]),
@@ -138,13 +215,14 @@ def year_table(scenario: str, s: YearOutcome, cf: YearOutcome) -> pd.DataFrame:
                 (group_by, label, "participation_rate", "all", _ratio(part, pop)[g]),
             ]
         for i, name in enumerate(names):
-            elig = total(eligible[i])
-            users = total(used[i])
-            spend = total(cost[i])
-            add = total(extra[i])
-            eligible_active = total(eligible[i] & active[i])
-            missed = total(eligible[i] & active[i] & ~used[i])
-            share = _ratio(spend, np.full(k, totals_cost[i]))
+            t = per_instrument[i]
+            elig = cells.by(t["eligible"], group_by)
+            users = cells.by(t["users"], group_by)
+            spend = cells.by(t["spend"], group_by)
+            add = cells.by(t["add"], group_by)
+            eligible_active = cells.by(t["eligible_active"], group_by)
+            missed = cells.by(t["missed"], group_by)
+            share = _ratio(spend, np.full(k, t["spend"].sum()))
             values = {
                 "eligible": elig,
                 "users": users,
@@ -157,18 +235,23 @@ def year_table(scenario: str, s: YearOutcome, cf: YearOutcome) -> pd.DataFrame:
                 "spending_share": share,
             }
             if name in ("ontwikkelbudget", "all"):
-                values["unused_balance_eur"] = total(s.balance)
-                values["portability_events"] = total(s.portability)
+                values["unused_balance_eur"] = cells.by(balance_t, group_by)
+                values["portability_events"] = cells.by(portability_t, group_by)
             for indicator, array in values.items():
                 rows += [(group_by, lab, indicator, name, array[g]) for g, lab in enumerate(labels)]
         if group_by == "all":
-            rate = _ratio(np.array([(w * s.trained)[adult].sum()]), np.array([w[adult].sum()]))
+
+            def weighted(mask: np.ndarray) -> np.ndarray:
+                return np.array([w[mask].sum()])
+
+            rate = _ratio(weighted(adult & s.trained), weighted(adult))
             rows.append(("all", "all", "participation_rate_25_64", "all", rate[0]))
             high, low = adult & (s.education == 2), adult & (s.education == 0)
+            w_high, w_low = weighted(high), weighted(low)
             for i, name in enumerate(names):
-                act = s.trained if name == "all" else used[i]
-                rate_h = _ratio(np.array([(w * act)[high].sum()]), np.array([w[high].sum()]))
-                rate_l = _ratio(np.array([(w * act)[low].sum()]), np.array([w[low].sum()]))
+                act = s.trained if name == "all" else s.used[i]
+                rate_h = _ratio(weighted(act & high), w_high)
+                rate_l = _ratio(weighted(act & low), w_low)
                 rows.append(("all", "all", "matthew_ratio", name, _ratio(rate_h, rate_l)[0]))
     frame = pd.DataFrame(rows, columns=["group_by", "group", "indicator", "instrument", "value"])
     frame.insert(0, "year", s.year)

@@ -28,6 +28,7 @@ import yaml
 from llr_sim import __version__
 from llr_sim.behaviour.parameters import Behaviour, check_overrides, load_behaviour
 from llr_sim.errors import InputError, InputErrors
+from llr_sim.fileio import publish
 from llr_sim.indicators import COLUMNS, year_table
 from llr_sim.model.model import LLRModel
 from llr_sim.model.streams import Streams
@@ -158,6 +159,7 @@ class Results:
             (tmp / "scenario.yaml").write_text(
                 yaml.safe_dump(self.scenario, sort_keys=False, allow_unicode=True)
             )
+            publish(tmp)
             old = None
             if target.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
@@ -233,10 +235,21 @@ def run_once(
     """
     parameters_for, behaviour_for = _schedules(scenario, behaviour)
     first = years[0] - BURN_IN
-    model = LLRModel(population, parameters_for, behaviour_for, streams, first)
     cf = None
     if counterfactual:
-        cf = LLRModel(population, parameters_for, behaviour_for, streams, first, incentives=False)
+        # The counterfactual draws what the scenario draws: drawn once, and the same persons.
+        streams = streams.sharing()
+    model = LLRModel(population, parameters_for, behaviour_for, streams, first)
+    if counterfactual:
+        cf = LLRModel(
+            population,
+            parameters_for,
+            behaviour_for,
+            streams,
+            first,
+            incentives=False,
+            follow=model,
+        )
     tables = []
     for year in range(first, years[-1] + 1):
         model.step()
@@ -246,6 +259,11 @@ def run_once(
             tables.append(year_table(scenario.name, model.outcome, (cf or model).outcome))
             if progress is not None:
                 progress.update(1)
+        if cf is not None:
+            # Only the year's indicators are kept: the counterfactual's per-person arrays and
+            # the year's shared draws go before the next year starts.
+            cf.outcome = None
+            streams.release()
     series = model.datacollector.get_model_vars_dataframe()
     return pd.concat(tables, ignore_index=True), series[series["year"] >= years[0]]
 

@@ -35,12 +35,24 @@ def awareness(
     return u < p
 
 
-def claims(benefit: np.ndarray, hassle: float | np.ndarray, u: np.ndarray) -> np.ndarray:
+def claims(
+    benefit: np.ndarray,
+    hassle: float | np.ndarray,
+    u: np.ndarray,
+    where: np.ndarray | None = None,
+) -> np.ndarray:
     """Whether a person who knows an instrument applies: P = 1 - exp(-benefit / hassle).
 
     A benefit that is small against the hassle of applying is often left unclaimed; this is the
-    non-take-up among eligible, informed trainees.
+    non-take-up among eligible, informed trainees. With ``where`` (a boolean mask), only those
+    persons are considered (False for the others), and only their rows are computed.
     """
+    if where is not None and np.ndim(benefit) == 1:
+        idx = np.flatnonzero(where)
+        out = np.zeros(len(where), dtype=bool)
+        h = hassle[idx] if np.ndim(hassle) else hassle
+        out[idx] = claims(benefit[idx], h, u[idx])
+        return out
     with np.errstate(divide="ignore", invalid="ignore"):
         p = 1.0 - np.exp(-np.maximum(benefit, 0.0) / np.maximum(hassle, 1e-9))
     return (benefit > 0) & (u < p)
@@ -89,19 +101,20 @@ def first_come_first_served(
     Returns:
         True for the claims paid: those that arrive before the budget runs out.
     """
-    order = np.argsort(arrival, kind="stable")
-    cumulative = np.cumsum(claim_cost[order])
+    # Only the claims are ordered: the persons without one add nothing to the running total.
+    claiming = np.flatnonzero(claim_cost > 0)
+    order = claiming[np.argsort(arrival[claiming], kind="stable")]
     admitted = np.zeros(len(claim_cost), dtype=bool)
-    admitted[order] = cumulative <= limit
-    return admitted & (claim_cost > 0)
+    admitted[order] = np.cumsum(claim_cost[order]) <= limit
+    return admitted
 
 
 def ration(demand_weight: np.ndarray, arrival: np.ndarray, capacity: float) -> np.ndarray:
     """Which of the persons asking for a place get one, in order of arrival, within capacity."""
     if not np.isfinite(capacity):
         return demand_weight > 0
-    order = np.argsort(arrival, kind="stable")
-    cumulative = np.cumsum(demand_weight[order])
+    asking = np.flatnonzero(demand_weight > 0)
+    order = asking[np.argsort(arrival[asking], kind="stable")]
     served = np.zeros(len(demand_weight), dtype=bool)
-    served[order] = cumulative <= capacity
-    return served & (demand_weight > 0)
+    served[order] = np.cumsum(demand_weight[order]) <= capacity
+    return served

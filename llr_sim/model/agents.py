@@ -91,15 +91,11 @@ class Employers:
         ``1 + boost`` (the extra training the training-leave reimbursement causes), capped.
         """
         b = behaviour
-        has = employer >= 0
-        p = np.zeros(len(employer))
-        odds = np.select(
-            [education == 0, education == 2],
-            [b["employer.selection_low"], b["employer.selection_high"]],
-            1.0,
-        ) * np.where(age >= 55, b["employer.selection_55_plus"], 1.0)
-        p[has] = self.base_intensity[employer[has]] * odds[has] * (1.0 + boost[has])
-        return np.minimum(p, 0.95)
+        # Row -1 (no employer) reads an appended intensity of 0.
+        intensity = np.append(self.base_intensity, 0.0)[employer]
+        by_education = np.array([b["employer.selection_low"], 1.0, b["employer.selection_high"]])
+        odds = by_education[education] * np.where(age >= 55, b["employer.selection_55_plus"], 1.0)
+        return np.minimum(intensity * odds * (1.0 + boost), 0.95)
 
     def record(
         self,
@@ -111,18 +107,17 @@ class Employers:
         shifted: np.ndarray,
     ) -> None:
         """Store this year's totals per employer (one bincount each, no loop)."""
-        has = employer >= 0
-        idx = employer[has]
-        w = weight[has]
 
-        def total(values: np.ndarray) -> np.ndarray:
-            return np.bincount(idx, weights=w * values[has], minlength=self.m)
+        def total(who: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+            # Only the persons concerned (with an employer); no employer is row -1, dropped.
+            idx = np.flatnonzero(who & (employer >= 0))
+            w = weight[idx] if values is None else weight[idx] * values[idx]
+            return np.bincount(employer[idx], weights=w, minlength=self.m)
 
-        paid = trained & ~shifted
-        self.trained = total(trained.astype(float))
-        self.spending_eur = total(np.where(paid, price, 0.0))
-        self.vov_registered = total(vov_registered.astype(float))
-        self.shifted = total(shifted.astype(float))
+        self.trained = total(trained)
+        self.spending_eur = total(trained & ~shifted, price)
+        self.vov_registered = total(vov_registered)
+        self.shifted = total(shifted)
 
 
 class EmployerAgent(mesa.Agent):

@@ -18,15 +18,15 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from llr_sim.behaviour import decisions as dec
 from llr_sim.behaviour.parameters import Behaviour
 from llr_sim.model.agents import EmployerAgent, Employers, ProviderAgent, Providers
 from llr_sim.model.persons import (
-    INACTIVE,
     PRIVATE,
-    UNEMPLOYED,
     Persons,
+    YearMoves,
     age_band,
     inflow_rates,
     rules_date,
@@ -45,6 +45,16 @@ HOURS_PER_MONTH = 164.67
 #: Working hours of a full-time year (38 h x about 43.5 weeks net of leave and holidays).
 FULL_TIME_HOURS_PER_YEAR = 1650.0
 _FORMS = ("full", "half", "one_fifth")
+#: The amounts of the rules the yearly step reads.
+_AMOUNTS = (
+    "ontwikkelbudget_annual_credit_eur",
+    "ontwikkelbudget_cap_eur",
+    "opleidingsverlof_max_hours",
+    "opleidingscheques_max_subsidy_eur",
+    "opleidingskrediet_monthly_premium_eur",
+    "loopbaancheques_government_payment_eur",
+    "loopbaancheques_own_contribution_eur",
+)
 _FORM_FRACTION = np.array([1.0, 0.5, 0.2])
 
 
@@ -94,6 +104,11 @@ class YearOutcome:
     portability: np.ndarray
 
 
+def _by_employer(values: np.ndarray, employer: np.ndarray, none: object) -> np.ndarray:
+    """Each person's employer's value (``none`` for persons without an employer, id -1)."""
+    return np.append(values, np.array([none], dtype=values.dtype))[employer]
+
+
 class LLRModel(mesa.Model):
     """The LLR model: persons as columns, employers and providers as Mesa agents.
 
@@ -103,6 +118,10 @@ class LLRModel(mesa.Model):
         behaviour_for: Function year -> the Behaviour in force.
         streams: The common random streams (seed, replicate).
         incentives: False for the counterfactual: the same people, no incentives.
+        follow: Another model (the scenario run) whose persons this one shares. The labour
+            transitions never read the policy, so a counterfactual on the same draws lives the
+            same labour histories: it reads the persons and the year's moves of the model it
+            follows (which must step first each year) instead of keeping and moving a copy.
     """
 
     def __init__(
@@ -114,6 +133,7 @@ class LLRModel(mesa.Model):
         first_year: int,
         *,
         incentives: bool = True,
+        follow: LLRModel | None = None,
     ):
         super().__init__(rng=streams.rng(first_year, "mesa"))
         self.streams = streams
@@ -123,13 +143,24 @@ class LLRModel(mesa.Model):
         self.first_year = first_year
         self.year = first_year - 1
         behaviour = behaviour_for(first_year)
-        self.persons = Persons.from_frame(population.persons)
-        self.base = self.persons.copy()
-        self.rates = inflow_rates(self.base, behaviour)
+        self.follow = follow
+        if follow is None:
+            self.persons = Persons.from_frame(population.persons)
+            self.base = self.persons.copy()
+            self.rates = inflow_rates(self.base, behaviour)
+        else:
+            if follow.first_year != first_year or follow.streams.seed != streams.seed:
+                raise ValueError("a follower must start in the same year on the same seed")
+            self.persons, self.base, self.rates = follow.persons, follow.base, follow.rates
+        self.moves: YearMoves | None = None
         self.employers = Employers(
             population.employers, behaviour, streams.rng(first_year, "employers")
         )
-        EmployerAgent.create_agents(self, self.employers.m, row=np.arange(self.employers.m))
+        if follow is None:
+            # A follower (the counterfactual) keeps its employers in the arrays only: it is the
+            # shadow run that measures deadweight, and 130,000 Mesa agents at full scale would
+            # cost it seconds for nothing anyone inspects.
+            EmployerAgent.create_agents(self, self.employers.m, row=np.arange(self.employers.m))
         self.providers = Providers()
         ProviderAgent.create_agents(self, 3, segment=np.arange(3))
         n = self.persons.n
@@ -160,7 +191,7 @@ class LLRModel(mesa.Model):
 
     def _total_cost(self) -> float:
         o = self.outcome
-        return float((o.cost * o.weight).sum()) if o is not None else 0.0
+        return float(o.cost.sum(axis=0) @ o.weight) if o is not None else 0.0
 
     # -- state ---------------------------------------------------------------------------------
     def _init_rights(self, behaviour: Behaviour) -> None:
@@ -204,6 +235,7 @@ class LLRModel(mesa.Model):
         """One year."""
         self.year += 1
         year = self.year
+        self.outcome = None  # last year's arrays are freed before this year's are made
         when = rules_date(year)
         params = self.parameters_for(year)
         b = self.behaviour_for(year)
@@ -216,7 +248,13 @@ class LLRModel(mesa.Model):
 
         # 1. Labour transitions (the population is the state of the base year).
         if year > self.first_year:
-            moves = transition(p, self.base, year, s, b, self.rates)
+            if self.follow is None:
+                moves = transition(p, self.base, year, s, b, self.rates)
+            else:
+                if self.follow.year != year:
+                    raise RuntimeError("the model followed must step first each year")
+                moves = self.follow.moves
+            self.moves = moves
             changed = moves.changed_employer | moves.changed_status
             entered = moves.entered
         else:
@@ -242,34 +280,29 @@ class LLRModel(mesa.Model):
             self.budget_vintages[:, -1] = 0.0
 
         # 3. Draws of the year (every purpose drawn in full, whatever the scenario).
-        u_aware = s.uniform(year, "awareness", (5, n))
-        u_claim = s.uniform(year, "claim", (5, n))
-        u_want = s.uniform(year, "want", n)
-        course_rng = s.rng(year, "course")
-        u_long, z_price, z_hours = (
-            course_rng.random(n),
-            course_rng.standard_normal(n),
-            course_rng.standard_normal(n),
-        )
-        u_go = s.uniform(year, "go", n)
-        u_emp = s.uniform(year, "employer_training", n)
-        u_emp_vov = s.uniform(year, "employer_vov", n)
-        u_sub = s.uniform(year, "substitution", n)
-        guidance_rng = s.rng(year, "guidance")
-        u_guid, u_guid_go = guidance_rng.random(n), guidance_rng.random(n)
-        tc_rng = s.rng(year, "timecredit")
-        u_tc, u_form = tc_rng.random(n), tc_rng.random(n)
-        arrival = s.uniform(year, "arrival", n)
+        # With shared streams the counterfactual reads the scenario's arrays, drawn once.
+        uni = ("random", n)
+        nor = ("standard_normal", n)
+        (u_aware,) = s.draws(year, "awareness", ("random", (5, n)))
+        (u_claim,) = s.draws(year, "claim", ("random", (5, n)))
+        (u_want,) = s.draws(year, "want", uni)
+        u_long, z_price, z_hours = s.draws(year, "course", uni, nor, nor)
+        (u_go,) = s.draws(year, "go", uni)
+        (u_emp,) = s.draws(year, "employer_training", uni)
+        (u_emp_vov,) = s.draws(year, "employer_vov", uni)
+        (u_sub,) = s.draws(year, "substitution", uni)
+        u_guid, u_guid_go = s.draws(year, "guidance", uni, uni)
+        u_tc, u_form = s.draws(year, "timecredit", uni, uni)
+        (arrival,) = s.draws(year, "arrival", uni)
 
         # 4. Rules of the year, with the person's situation that the rules read.
         employer = p.employer
-        has_employer = employer >= 0
-        emp_vov_aware = np.zeros(n, dtype=bool)
-        emp_vov_aware[has_employer] = self.employers.vov_aware[employer[has_employer]]
+        emp_vov_aware = _by_employer(self.employers.vov_aware, employer, False)
         form_shares = np.cumsum(
             [b["timecredit.form_shares.full"], b["timecredit.form_shares.half"]]
         )
-        form = np.searchsorted(form_shares, u_form, side="right")
+        # searchsorted(form_shares, u, "right"): the count of thresholds at or below u.
+        form = (form_shares[0] <= u_form).astype(np.intp) + (form_shares[1] <= u_form)
         # Federal time credit with a training motive exists with or without the Flemish premium:
         # a private-sector employee with the federal seniority considers a long course on time
         # credit - a decision of its own, planned with the employer, not a short course started
@@ -289,13 +322,19 @@ class LLRModel(mesa.Model):
                     "career_guidance_pop": pop,
                     "last_loopbaancheque_year": self.last_lbc_year,
                     "employer_initiative": emp_vov_aware & (p.status == PRIVATE),
-                    "career_break": np.where(
-                        time_credit_intent, np.array(_FORMS, dtype=object)[form], "none"
+                    # A categorical: the rules test it by code, not string by string.
+                    "career_break": pd.Categorical.from_codes(
+                        np.where(time_credit_intent, form + 1, 0).astype(np.int8),
+                        categories=["none", *_FORMS],
                     ),
                 }
             )
-            ent = entitlements(frame, when, params)
-            eligible = np.stack([ent[f"{k}_eligible"].to_numpy(bool) for k in INSTRUMENTS])
+            table = entitlements(frame, when, params)
+            eligible = np.stack([table[f"{k}_eligible"].to_numpy(bool) for k in INSTRUMENTS])
+            # Keep only the amounts the year needs, as arrays; the frames (reasons and all) are
+            # freed before the rest of the year allocates its own arrays.
+            ent = {c: table[c].to_numpy(float).copy() for c in _AMOUNTS if c in table.columns}
+            del table, frame
         else:
             ent = None
             eligible = np.zeros((5, n), dtype=bool)
@@ -303,8 +342,8 @@ class LLRModel(mesa.Model):
         # Credit of the personal budget, up to the cap.
         credit = np.zeros(n)
         if ob_on:
-            annual = ent["ontwikkelbudget_annual_credit_eur"].to_numpy(float)
-            cap = ent["ontwikkelbudget_cap_eur"].to_numpy(float)
+            annual = ent["ontwikkelbudget_annual_credit_eur"]
+            cap = ent["ontwikkelbudget_cap_eur"]
             room = np.maximum(cap - self.budget_vintages.sum(axis=1), 0.0)
             credit = np.where(eligible[OB], np.minimum(annual, room), 0.0)
             self.budget_vintages[:, -1] += credit
@@ -314,13 +353,9 @@ class LLRModel(mesa.Model):
             eligible[OB] |= balance > 0
 
         # 5. Awareness.
-        edu_mult = np.select(
-            [p.education == 0, p.education == 2],
-            [b["awareness.education_low"], b["awareness.education_high"]],
-            1.0,
-        )
-        colleagues = np.zeros((5, n))
-        colleagues[:, has_employer] = self.colleague_share[:, employer[has_employer]]
+        edu_mult = np.array([b["awareness.education_low"], 1.0, b["awareness.education_high"]])[
+            p.education
+        ]
         aware = np.zeros((5, n), dtype=bool)
         if on:
             for k, name in enumerate(INSTRUMENTS):
@@ -329,7 +364,7 @@ class LLRModel(mesa.Model):
                     edu_mult,
                     b["awareness.overview_multiplier"],
                     b["awareness.word_of_mouth"],
-                    colleagues[k],
+                    _by_employer(self.colleague_share[k], employer, 0.0),
                     u_aware[k],
                 )
 
@@ -338,11 +373,7 @@ class LLRModel(mesa.Model):
         band = age_band(p.age)
         logit = (
             b["want.intercept"]
-            + np.select(
-                [p.education == 0, p.education == 2],
-                [b["want.education.low"], b["want.education.high"]],
-                0.0,
-            )
+            + np.array([b["want.education.low"], 0.0, b["want.education.high"]])[p.education]
             + np.array(
                 [
                     b["want.age.a18_24"],
@@ -352,15 +383,15 @@ class LLRModel(mesa.Model):
                     b["want.age.a55_66"],
                 ]
             )[band]
-            + np.select(
-                [status == 2, status == UNEMPLOYED, status == INACTIVE],
+            + np.array(  # by status code: private, public, self-employed, unemployed, inactive
                 [
+                    0.0,
+                    0.0,
                     b["want.status.self_employed"],
                     b["want.status.unemployed"],
                     b["want.status.inactive"],
-                ],
-                0.0,
-            )
+                ]
+            )[status]
             + np.where(p.female, b["want.female"], 0.0)
         )
         if ob_on:
@@ -392,7 +423,7 @@ class LLRModel(mesa.Model):
         used = np.zeros((5, n), dtype=bool)
         cost = np.zeros((5, n))
         vov_hours = np.zeros(n)
-        max_hours = ent["opleidingsverlof_max_hours"].to_numpy(float) if on else np.zeros(n)
+        max_hours = ent["opleidingsverlof_max_hours"] if on else np.zeros(n)
         emp_vov = (
             emp_trained
             & eligible[VOV]
@@ -434,30 +465,28 @@ class LLRModel(mesa.Model):
         own_ob = np.zeros(n)
         if on:
             share = float(snap["opleidingscheques.co_financing.government_share"])
-            oc_max = ent["opleidingscheques_max_subsidy_eur"].to_numpy(float)
+            oc_max = ent["opleidingscheques_max_subsidy_eur"]
             benefit = np.minimum(share * price, oc_max)
-            oc_claim = (
-                candidate & eligible[OC] & aware[OC] & dec.claims(benefit, hassle[OC], u_claim[OC])
+            oc_claim = dec.claims(
+                benefit, hassle[OC], u_claim[OC], where=candidate & eligible[OC] & aware[OC]
             )
             oc_sub = np.where(oc_claim, benefit, 0.0)
             cover = np.minimum(hours, max_hours)
             benefit = cover * hourly * np.minimum(p.work_fraction, 1.0)
-            vov_claim = (
-                candidate
-                & eligible[VOV]
-                & aware[VOV]
-                & (hours >= 32)
-                & dec.claims(benefit, hassle[VOV], u_claim[VOV])
+            vov_claim = dec.claims(
+                benefit,
+                hassle[VOV],
+                u_claim[VOV],
+                where=candidate & eligible[VOV] & aware[VOV] & (hours >= 32),
             )
             own_vov = np.where(vov_claim, cover, 0.0)
             months = b["timecredit.months"]
-            premium = ent["opleidingskrediet_monthly_premium_eur"].to_numpy(float) * months
-            vok_claim = (
-                candidate
-                & time_credit_intent
-                & eligible[VOK]
-                & aware[VOK]
-                & dec.claims(premium, hassle[VOK], u_claim[VOK])
+            premium = ent["opleidingskrediet_monthly_premium_eur"] * months
+            vok_claim = dec.claims(
+                premium,
+                hassle[VOK],
+                u_claim[VOK],
+                where=candidate & time_credit_intent & eligible[VOK] & aware[VOK],
             )
             vok_premium = np.where(vok_claim, premium, 0.0)
         if covers_training:
@@ -469,7 +498,7 @@ class LLRModel(mesa.Model):
             # the out-of-pocket cost (and the financial barrier) of longer courses.
             years = np.where(long_course, b["course.long_programme_years"], 1.0)
             benefit = dec.budget_cover(balance, payable, years)
-            ob_claim = candidate & aware[OB] & dec.claims(benefit, hassle[OB], u_claim[OB])
+            ob_claim = dec.claims(benefit, hassle[OB], u_claim[OB], where=candidate & aware[OB])
             own_ob = np.where(ob_claim, benefit, 0.0)
 
         # Time credit: the course's hours come out of working time; the person loses that part
@@ -487,13 +516,22 @@ class LLRModel(mesa.Model):
         freed = fraction * FULL_TIME_HOURS_PER_YEAR * b["timecredit.months"] / 12
         unpaid = np.where(tc, np.maximum(hours - freed * p.work_fraction, 0.0), hours)
 
+        who = np.flatnonzero(candidate)  # only the candidates decide
+
         def go_with(oc, vov, vok, ob):
-            net = price - oc - ob + b["timecredit.income_weight"] * (income_loss - vok)
-            free = np.maximum(unpaid - vov, 0.0)
-            pgo = dec.go_probability(
-                net, income, free, time_scale, b["barrier.money"], b["barrier.time"]
+            net = (
+                price[who]
+                - oc[who]
+                - ob[who]
+                + b["timecredit.income_weight"] * (income_loss[who] - vok[who])
             )
-            return candidate & (u_go < pgo)
+            free = np.maximum(unpaid[who] - vov[who], 0.0)
+            pgo = dec.go_probability(
+                net, income[who], free, time_scale[who], b["barrier.money"], b["barrier.time"]
+            )
+            go = np.zeros(n, dtype=bool)
+            go[who] = u_go[who] < pgo
+            return go
 
         own_go = go_with(oc_sub, own_vov, vok_premium, own_ob)
 
@@ -538,28 +576,27 @@ class LLRModel(mesa.Model):
         lbc_gov = np.zeros(n)
         ob_guid = np.zeros(n)
         if on:
-            gov = ent["loopbaancheques_government_payment_eur"].to_numpy(float)
-            own = np.nan_to_num(ent["loopbaancheques_own_contribution_eur"].to_numpy(float)) * 2
-            lbc_claim = (
-                want_guidance
-                & eligible[LBC]
-                & aware[LBC]
-                & dec.claims(full - own, hassle[LBC], u_claim[LBC])
+            gov = ent["loopbaancheques_government_payment_eur"]
+            own = np.nan_to_num(ent["loopbaancheques_own_contribution_eur"]) * 2
+            lbc_claim = dec.claims(
+                full - own,
+                hassle[LBC],
+                u_claim[LBC],
+                where=want_guidance & eligible[LBC] & aware[LBC],
             )
             lbc_net = np.where(lbc_claim, own, full)
             lbc_gov = np.where(lbc_claim, gov, 0.0)
         if ob_on and snap["ontwikkelbudget.covers.career_guidance"]:
             left = np.maximum(balance - own_ob - ob_pay, 0.0)
             benefit = np.minimum(left, lbc_net)
-            ob_g = want_guidance & aware[OB] & dec.claims(benefit, hassle[OB], u_claim[OB])
+            ob_g = dec.claims(benefit, hassle[OB], u_claim[OB], where=want_guidance & aware[OB])
             ob_guid = np.where(ob_g, benefit, 0.0)
-        g_go = want_guidance & (
-            u_guid_go
-            < dec.go_probability(
-                lbc_net - ob_guid, income, np.zeros(n), np.zeros(n), b["barrier.money"], 0.0
-            )
+        asks = np.flatnonzero(want_guidance)
+        zero = np.zeros(len(asks))
+        guided = np.zeros(n, dtype=bool)
+        guided[asks] = u_guid_go[asks] < dec.go_probability(
+            lbc_net[asks] - ob_guid[asks], income[asks], zero, zero, b["barrier.money"], 0.0
         )
-        guided = g_go
 
         # 10. Uses, costs, payments.
         trained = emp_trained | own_trained | p.in_education
@@ -603,13 +640,12 @@ class LLRModel(mesa.Model):
         demand[GUIDANCE] = p.weight[guided].sum()
         self.providers.update(demand, served_demand, b)
         if on:
-            counts = np.bincount(employer[has_employer], minlength=self.employers.m)
+            # Shifted by one so that "no employer" (-1) counts in a bin of its own, dropped.
+            m = self.employers.m
+            counts = np.bincount(employer + 1, minlength=m + 1)[1:]
             for k in range(5):
-                uses = np.bincount(
-                    employer[has_employer],
-                    weights=used[k][has_employer],
-                    minlength=self.employers.m,
-                )
+                users = np.flatnonzero(used[k])
+                uses = np.bincount(employer[users] + 1, minlength=m + 1)[1:]
                 self.colleague_share[k] = np.where(counts > 0, uses / np.maximum(counts, 1), 0.0)
 
         self.outcome = YearOutcome(
@@ -644,8 +680,9 @@ class LLRModel(mesa.Model):
 
         Vectorised per vintage column: the loop runs over at most ten columns, never persons.
         """
-        left = amount.copy()
+        who = np.flatnonzero(amount > 0)  # only the spenders' rows are touched
+        left = amount[who]
         for j in range(self.budget_vintages.shape[1]):
-            take = np.minimum(self.budget_vintages[:, j], left)
-            self.budget_vintages[:, j] -= take
+            take = np.minimum(self.budget_vintages[who, j], left)
+            self.budget_vintages[who, j] -= take
             left -= take

@@ -25,9 +25,15 @@ AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55-66")
 _BAND_EDGES = np.array([25, 35, 45, 55])
 
 
+_BAND_OF_AGE = np.searchsorted(_BAND_EDGES, np.arange(256), side="right").astype(np.int8)
+
+
 def age_band(age: np.ndarray) -> np.ndarray:
-    """Index of the age band (``AGE_BANDS``) of each age."""
-    return np.searchsorted(_BAND_EDGES, age, side="right").astype(np.int8)
+    """Index of the age band (``AGE_BANDS``) of each age (a table lookup)."""
+    age = np.asarray(age)
+    if age.size and (age.min() < 0 or age.max() > 255):
+        return np.searchsorted(_BAND_EDGES, age, side="right").astype(np.int8)
+    return _BAND_OF_AGE[age]
 
 
 @dataclass
@@ -121,6 +127,13 @@ def _by_age(age: np.ndarray, bands: list[tuple[int, float]]) -> np.ndarray:
     """A rate per person from (upper age bound inclusive, rate) pairs in increasing order."""
     bounds = np.array([b for b, _ in bands])
     rates = np.array([r for _, r in bands])
+    age = np.asarray(age)
+    if age.ndim and age.size and 0 <= age.min() and age.max() < 256:
+        # A table over single ages, then a lookup: the same rates as the search, per person.
+        table = rates[
+            np.minimum(np.searchsorted(bounds, np.arange(256), side="left"), len(rates) - 1)
+        ]
+        return table[age]
     return rates[np.minimum(np.searchsorted(bounds, age, side="left"), len(rates) - 1)]
 
 

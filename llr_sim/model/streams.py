@@ -41,11 +41,53 @@ class Streams:
     Args:
         seed: The root seed.
         replicate: The Monte Carlo replicate (0 for the central run).
+        share: Keep the draws of :meth:`draws` for the latest year, so that a scenario run and
+            its counterfactual stepping through the same year on these streams draw once
+            (the arrays are then read-only).
     """
 
-    def __init__(self, seed: int, replicate: int = 0):
+    def __init__(self, seed: int, replicate: int = 0, *, share: bool = False):
         self.seed = int(seed)
         self.replicate = int(replicate)
+        self.share = share
+        self._year: int | None = None
+        self._kept: dict[tuple, tuple[np.ndarray, ...]] = {}
+
+    def sharing(self) -> Streams:
+        """The same streams, with the draws of a year kept for the next model that asks."""
+        return Streams(self.seed, self.replicate, share=True)
+
+    def release(self) -> None:
+        """Forget the kept draws (when every model has stepped through the year)."""
+        self._year, self._kept = None, {}
+
+    def draws(
+        self, year: int, purpose: str, *kinds: tuple[str, int | tuple[int, ...]]
+    ) -> tuple[np.ndarray, ...]:
+        """Successive draws from the generator of one year and purpose.
+
+        Args:
+            year: The year.
+            purpose: One of ``PURPOSES``.
+            kinds: ``(method, size)`` pairs in order: ``("random", n)``,
+                ``("standard_normal", n)``.
+
+        Returns:
+            One array per pair (the same arrays for every model asking in that year when the
+            streams are shared).
+        """
+        key = (int(year), purpose, kinds)
+        if self.share and key in self._kept:
+            return self._kept[key]
+        rng = self.rng(year, purpose)
+        out = tuple(getattr(rng, method)(size) for method, size in kinds)
+        if self.share:
+            if year != self._year:  # only the latest year is kept
+                self._year, self._kept = int(year), {}
+            for array in out:
+                array.flags.writeable = False
+            self._kept[key] = out
+        return out
 
     def rng(self, year: int, purpose: str) -> np.random.Generator:
         """The generator for one year and purpose (a fresh one on every call: same draws)."""
