@@ -31,3 +31,69 @@ def publish(path: str | os.PathLike) -> None:
                 os.chmod(Path(root) / f, 0o666 & ~mask)
     else:
         os.chmod(path, 0o666 & ~mask)
+
+
+def _temp_name(path: Path) -> str:
+    """A hidden temporary name beside ``path`` that carries this process's id.
+
+    The id lets a cleaner tell a live writer's file from one a killed process left behind.
+    """
+    return f".{path.name}.tmp-{os.getpid()}-"
+
+
+def atomic_write(path: str | os.PathLike, write_fn) -> Path:
+    """Write a file atomically: ``write_fn(tmp_path)`` fills a temporary file, then it is renamed.
+
+    The temporary file sits in the same folder (so the rename is atomic), gets ordinary
+    permissions (:func:`publish`) and is removed if ``write_fn`` fails.
+
+    Args:
+        path: The file to write.
+        write_fn: Called with the temporary path (a :class:`~pathlib.Path`); writes the content.
+
+    Returns:
+        The path written.
+    """
+    import tempfile
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=_temp_name(path), suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write_fn(tmp)
+        publish(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def replace_dir(tmp: str | os.PathLike, final: str | os.PathLike) -> Path:
+    """Put the finished folder ``tmp`` in place of ``final`` (published first).
+
+    An existing ``final`` is moved aside and removed only once the new folder is in place, so
+    there is always a complete folder under the final name or none at all.
+
+    Returns:
+        The final path.
+    """
+    import shutil
+
+    tmp, final = Path(tmp), Path(final)
+    publish(tmp)
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(final, old)
+        try:
+            os.replace(tmp, final)
+        except OSError:
+            os.replace(old, final)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, final)
+    return final

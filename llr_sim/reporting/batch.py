@@ -10,14 +10,19 @@ Layout of a batch folder (``--out``)::
     scenarios/<name>.failed/   what a failed scenario left (notebook with the error)
 
 Every folder is written under a hidden temporary name and renamed when complete, so an
-interrupted batch leaves no half-written folder, and a re-run skips folders that exist (unless
-``force``). One failing scenario does not stop the others.
+interrupted batch leaves no half-written folder. Each finished folder's ``report.json`` records
+the job's parameters and the notebook's hash; a re-run skips the folders made with the same
+ones (unless ``force``) and refuses, before any kernel starts, a folder made with other ones.
+One failing scenario does not stop the others.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +36,7 @@ from typing import Any
 import yaml
 
 from llr_sim.errors import InputError, InputErrors
+from llr_sim.fileio import replace_dir
 from llr_sim.reporting import notebook as nb
 
 NOTEBOOKS = {
@@ -82,16 +88,58 @@ def check_parameters(path: Path, params: dict[str, Any]) -> None:
             )
 
 
+@functools.cache
 def kernel_name() -> str:
-    """The project's kernel ``llr-sim`` (``make install`` registers it), else ``python3``."""
-    from jupyter_client.kernelspec import KernelSpecManager
+    """The project's kernel ``llr-sim`` (``make install`` registers it), else ``python3``.
 
-    specs = KernelSpecManager().find_kernel_specs()
-    if PREFERRED_KERNEL in specs:
-        return PREFERRED_KERNEL
-    if "python3" in specs:
-        return "python3"
+    Only a kernel that can import llr_sim is taken: ``python3`` may belong to another Python.
+
+    Raises:
+        InputError: When neither kernel exists or can import llr_sim.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    manager = KernelSpecManager()
+    tried = []
+    for name in (PREFERRED_KERNEL, "python3"):
+        try:
+            spec = manager.get_kernel_spec(name)
+        except NoSuchKernel:
+            continue
+        if _imports_llr_sim(spec.argv[0] if spec.argv else ""):
+            return name
+        tried.append(f"{name} ({spec.argv[0] if spec.argv else 'no command'})")
+    if tried:
+        raise InputError(
+            "kernel",
+            f"the Jupyter kernel {', '.join(tried)} cannot import llr_sim; run `make install`",
+        )
     raise InputError("kernel", "no Jupyter kernel 'llr-sim' or 'python3'; run `make install`")
+
+
+def _imports_llr_sim(command: str) -> bool:
+    """Whether the kernel's Python (``argv[0]`` of its spec) can import llr_sim."""
+    if not command:
+        return False
+    # jupyter_client runs a bare "python" kernel with the interpreter that starts it.
+    major, minor = sys.version_info[:2]
+    if command in ("python", f"python{major}", f"python{major}.{minor}"):
+        return True
+    found = shutil.which(command)
+    if found is None:
+        return False
+    try:
+        if os.path.samefile(found, sys.executable):
+            return True
+    except OSError:
+        return False
+    try:
+        done = subprocess.run(
+            [found, "-c", "import llr_sim"], capture_output=True, timeout=120, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def parse_param(text: str) -> tuple[str, Any]:
@@ -191,12 +239,13 @@ def make_plan(
     if not scenarios:
         # The default set in the order of the growth path: each scenario after what it extends.
         found = dict(sorted(found.items(), key=lambda item: (_depth(item[1]), item[0])))
+    missing = nb.missing_folders(out)
     folder = attempt(nb.check_output_dir, out, "--out")
     scale = attempt(nb.check_scale, scale, "--scale")
     seed = attempt(nb.check_int, seed, "--seed", 0)
     replicates = attempt(nb.check_int, replicates, "--replicates", 1)
     year_range = attempt(nb.check_years, years, "--years")
-    lang = attempt(nb.check_lang, lang)
+    lang = attempt(nb.check_lang, lang, "--lang")
     jobs = attempt(nb.check_int, jobs if jobs is not None else (os.cpu_count() or 1), "--jobs", 1)
     book_dir = Path(notebook_dir) if notebook_dir else nb.NOTEBOOK_DIR
     extra: dict[str, dict[str, Any]] = {kind: {} for kind in NOTEBOOKS}
@@ -219,9 +268,10 @@ def make_plan(
             extra[kind][name] = value
     kernel = attempt(kernel_name)
     if problems:
+        nb.remove_empty(missing)  # leave no trace of a batch that does not start
         unique = list({str(p): p for p in problems}.values())
         raise unique[0] if len(unique) == 1 else InputErrors(unique)
-    return Plan(
+    plan = Plan(
         scenarios=found,
         out=folder.resolve(),
         scale=scale,
@@ -236,6 +286,12 @@ def make_plan(
         notebook_dir=book_dir.resolve(),
         population=population,
     )
+    try:
+        check_existing(plan)
+    except InputError:
+        nb.remove_empty(missing)
+        raise
+    return plan
 
 
 def _depth(path: str) -> int:
@@ -273,6 +329,7 @@ def run_job(job: Job) -> dict[str, Any]:
 
     final = Path(job.folder)
     final.parent.mkdir(parents=True, exist_ok=True)
+    # The process id in the name tells clean_stale whether the writer is still alive.
     tmp = final.parent / f".{final.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -299,12 +356,14 @@ def run_job(job: Job) -> dict[str, Any]:
                 except Exception:  # noqa: BLE001 - the error is already recorded
                     pass
             failed = final.with_name(final.name + ".failed")
-            shutil.rmtree(failed, ignore_errors=True)
-            os.replace(tmp, failed)
+            replace_dir(tmp, failed)
             status["failed_folder"] = str(failed)
             return status
         export_html(output, tmp / "report.html", title=job.title)
-        _replace_folder(tmp, final)
+        _record_job(tmp, job)
+        # replace_dir publishes the folder first: the model's run folder inside it is made
+        # with mkdtemp (owner-only), and colleagues on a shared drive must read the reports.
+        replace_dir(tmp, final)
         shutil.rmtree(final.with_name(final.name + ".failed"), ignore_errors=True)
         status["status"] = "ok"
         return status
@@ -335,17 +394,6 @@ def run_job_in_process(job: Job) -> dict[str, Any]:
         }
 
 
-def _replace_folder(new: Path, final: Path) -> None:
-    """Put ``new`` in place of ``final``; the old one is only removed once the new is there."""
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        os.replace(final, old)
-        os.replace(new, final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, final)
-
-
 def _error_line(err: Exception) -> str:
     """One line for the index: the notebook's exception, not papermill's banner."""
     ename = getattr(err, "ename", None)
@@ -355,21 +403,144 @@ def _error_line(err: Exception) -> str:
     return f"{type(err).__name__}: {err}".splitlines()[0][:300]
 
 
-def is_done(folder: Path) -> bool:
-    """A finished folder: it exists under its final name (renames are atomic)."""
+# ---------------------------------------------------------------------------------------------
+# What a finished folder was made with
+
+#: The settings shown when a folder was made with other ones, in this order.
+SETTINGS = ("scale", "seed", "lang", "years", "replicates")
+#: Parameters of the comparison that say which scenarios it holds, not how it was made: a
+#: different set of scenarios redoes the comparison rather than refusing the folder.
+MEMBERSHIP = ("scenarios", "run_dirs")
+
+
+def file_hash(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def job_record(job: Job) -> dict[str, Any]:
+    """What a job's folder is made with: the notebook (name and hash) and its parameters."""
+    params = {k: v for k, v in job.parameters.items() if k != "output_dir"}
+    return {
+        "notebook": Path(job.notebook).name,
+        "notebook_sha256": file_hash(job.notebook),
+        "parameters": json.loads(json.dumps(params, default=str)),
+    }
+
+
+def _record_job(folder: Path, job: Job) -> None:
+    """Add the job's record to the ``report.json`` the notebook wrote."""
+    manifest = _read_json(folder / "report.json")
+    manifest["batch"] = job_record(job)
+    nb.write_json(folder / "report.json", manifest)
+
+
+def recorded(folder: Path) -> dict[str, Any] | None:
+    """The job record in a finished folder's ``report.json``, or None."""
+    record = _read_json(Path(folder) / "report.json").get("batch")
+    return record if isinstance(record, dict) else None
+
+
+def _settings(record: dict[str, Any], ignore: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: v for k, v in (record.get("parameters") or {}).items() if k not in ignore}
+
+
+def mismatch(folder: Path, job: Job) -> str | None:
+    """Why the finished ``folder`` was not made by ``job`` (None when it was, or not finished)."""
+    if not _finished(folder):
+        return None
+    found = recorded(folder)
+    if found is None:
+        return "holds reports without a record of their settings"
+    wanted = job_record(job)
+    ignore = MEMBERSHIP if job.kind == "comparison" else ()
+    if _settings(found, ignore) != _settings(wanted, ignore):
+        old = found.get("parameters") or {}
+        shown = [f"{k} {old[k]}" for k in SETTINGS if k in old and old[k] is not None]
+        new = wanted["parameters"]
+        others = sorted(
+            k
+            for k in set(old) | set(new)
+            if k not in SETTINGS and k not in ignore and old.get(k) != new.get(k)
+        )
+        shown += [f"{k} {old.get(k)}" for k in others]
+        return f"holds a batch made with {', '.join(shown)}"
+    if found.get("notebook_sha256") != wanted["notebook_sha256"]:
+        return f"holds reports made with another version of {wanted['notebook']}"
+    return None
+
+
+def check_existing(plan: Plan) -> None:
+    """Refuse a batch folder whose finished reports were made with other settings.
+
+    A re-run skips finished folders; skipping ones made with another scale or seed would mix
+    two batches in one index without a word. With ``force`` every job is redone anyway.
+
+    Raises:
+        InputError: Naming ``--out`` and the settings the folder holds.
+    """
+    if plan.force:
+        return
+    jobs = _jobs(plan)
+    jobs.append(_comparison_job(plan, list(plan.scenarios)))
+    for job in jobs:
+        why = mismatch(Path(job.folder), job)
+        if why:
+            raise InputError("--out", f"{why}; use --force or another folder")
+
+
+def _finished(folder: Path) -> bool:
     return (folder / "report.html").is_file() and (folder / "notebook.ipynb").is_file()
 
 
+def is_done(folder: Path, job: Job | None = None) -> bool:
+    """A finished folder (renames are atomic), made by ``job`` when one is given."""
+    if not _finished(folder):
+        return False
+    return job is None or (recorded(folder) is not None and mismatch(folder, job) is None)
+
+
+_STALE = re.compile(r"^\..+\.(?:tmp|old)-(\d+)")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    except OSError:
+        return False
+    # A killed worker whose parent died too may linger as a zombie until someone reaps it.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
 def clean_stale(out: Path) -> list[Path]:
-    """Remove temporary folders an interrupted batch left behind."""
+    """Remove temporary folders and files an interrupted batch left behind.
+
+    Only those whose writer (the process id in the name) is gone: a second batch writing to
+    the same folder keeps its live ones.
+    """
     removed = []
     for parent in (out, out / "scenarios"):
         if not parent.is_dir():
             continue
-        for path in parent.iterdir():
-            if path.name.startswith(".") and (".tmp-" in path.name or ".old-" in path.name):
+        for path in sorted(parent.iterdir()):
+            match = _STALE.match(path.name)
+            if not match or _alive(int(match.group(1))):
+                continue
+            if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
-                removed.append(path)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
     return removed
 
 
@@ -448,8 +619,9 @@ def run_batch(plan: Plan, progress: bool = True) -> BatchResult:
     clean_stale(plan.out)
     statuses: list[dict[str, Any]] = []
     todo: list[Job] = []
+    check_existing(plan)
     for job in _jobs(plan):
-        if not plan.force and is_done(Path(job.folder)):
+        if not plan.force and is_done(Path(job.folder), job):
             statuses.append(
                 {"kind": job.kind, "name": job.name, "folder": job.folder, "status": "skipped"}
             )
@@ -483,7 +655,7 @@ def run_batch(plan: Plan, progress: bool = True) -> BatchResult:
     )
     from llr_sim.reporting.html import write_index
 
-    _write_json(plan.out / "batch.json", _batch_record(plan, statuses))
+    nb.write_json(plan.out / "batch.json", _batch_record(plan, statuses))
     index = write_index(plan.out, statuses, plan.lang)
     return BatchResult(statuses, index)
 
@@ -494,9 +666,15 @@ def _comparison(plan: Plan, names: list[str], ran: bool) -> dict[str, Any]:
     if not names:
         return {**status, "status": "failed", "error": "no scenario succeeded"}
     previous = _read_json(folder / "report.json").get("scenarios")
-    if not plan.force and not ran and is_done(folder) and previous == names:
+    job = _comparison_job(plan, names)
+    if not plan.force and not ran and is_done(folder, job) and previous == names:
         return {**status, "status": "skipped"}
-    job = Job(
+    return run_job_in_process(job)
+
+
+def _comparison_job(plan: Plan, names: list[str]) -> Job:
+    folder = plan.out / "comparison"
+    return Job(
         "comparison",
         "comparison",
         str(folder),
@@ -512,7 +690,6 @@ def _comparison(plan: Plan, names: list[str], ran: bool) -> dict[str, Any]:
         plan.kernel,
         "Vergelijking van de scenario's" if plan.lang == "nl" else "Scenario comparison",
     )
-    return run_job_in_process(job)
 
 
 def _batch_record(plan: Plan, statuses: list[dict[str, Any]]) -> dict[str, Any]:
@@ -534,12 +711,6 @@ def _read_json(path: Path) -> dict[str, Any]:
         return json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
-
-
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n")
-    os.replace(tmp, path)
 
 
 if __name__ == "__main__":  # a worker process of run_batch: one job, its status on stdout

@@ -15,6 +15,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from llr_sim.reporting import labels
+from llr_sim.reporting.data import (
+    GROUP_ORDER,
+    INSTRUMENTS,
+    assumption_labels,
+    has_ci,
+    last_year,
+    ordered_groups,
+    select,
+)
 from llr_sim.reporting.style import (
     GREY,
     INSTRUMENT_COLOURS,
@@ -22,65 +31,13 @@ from llr_sim.reporting.style import (
     Source,
     axis_formatter,
     axis_label,
+    group_colour,
     legend_below,
     new_figure,
     number,
     styled,
+    text_colour,
 )
-
-INSTRUMENTS = (
-    "opleidingscheques",
-    "loopbaancheques",
-    "opleidingsverlof",
-    "opleidingskrediet",
-    "ontwikkelbudget",
-)
-#: The order groups are shown in, per breakdown.
-GROUP_ORDER = {
-    "education": ["low", "medium", "high"],
-    "sex": ["M", "F"],
-    "status": ["employee_private", "employee_public", "self_employed", "unemployed", "inactive"],
-    "firm_size": ["micro", "small", "medium", "large", "none"],
-    "wage_quintile": ["q1", "q2", "q3", "q4", "q5", "no_wage"],
-}
-
-
-def select(
-    ind: pd.DataFrame,
-    indicator: str,
-    instrument: str = "all",
-    group_by: str = "all",
-    year: int | None = None,
-) -> pd.DataFrame:
-    """Rows of one indicator for one instrument and breakdown (all years unless ``year``)."""
-    rows = ind[
-        (ind["indicator"] == indicator)
-        & (ind["instrument"] == instrument)
-        & (ind["group_by"] == group_by)
-    ]
-    if year is not None:
-        rows = rows[rows["year"] == year]
-    # Stable sort on the year only: scenarios keep the order they were given in.
-    return rows.sort_values("year", kind="stable")
-
-
-def last_year(ind: pd.DataFrame) -> int:
-    """The last simulated year in the table."""
-    return int(ind["year"].max())
-
-
-def has_ci(rows: pd.DataFrame) -> bool:
-    """Whether the rows carry an uncertainty interval."""
-    return {"ci_low", "ci_high"} <= set(rows.columns) and rows["ci_low"].notna().any()
-
-
-def ordered_groups(rows: pd.DataFrame, by: str) -> list[str]:
-    """The groups present, in their natural order."""
-    present = [str(g) for g in rows["group"].unique() if str(g) != "all"]
-    order = GROUP_ORDER.get(by)
-    if order:
-        return [g for g in order if g in present] + sorted(g for g in present if g not in order)
-    return sorted(present)
 
 
 def wrap(text: str, width: int = 28) -> str:
@@ -227,8 +184,8 @@ def cost(ind: pd.DataFrame, source: Source, lang: str = "nl") -> Figure:
             linewidth=1,
             label=labels.text("ci", lang),
         )
+    # The figure title already names the indicator; the axis carries the unit.
     _unit_axis(ax, "eur", lang)
-    ax.set_title(labels.indicator("public_cost_eur", lang))
     _years_axis(ax, table.index)
     _legend_below(fig, [ax])
     return fig
@@ -435,8 +392,8 @@ def cost_vs_additional(
     """Public cost against additional participants over the period, one marker per scenario."""
     years = f"{int(ind['year'].min())}-{int(ind['year'].max())}"
     title = {
-        "nl": f"Kosten tegenover bijkomende deelnemers, {years}",
-        "en": f"Cost against additional participants, {years}",
+        "nl": f"Kosten tegenover bijkomende deelnames, {years}",
+        "en": f"Cost against additional participations, {years}",
     }[lang]
     fig, (ax,) = new_figure(title, source, lang, size=(8, 5.2))
     cost_rows = period_totals(ind, "public_cost_eur")
@@ -466,9 +423,11 @@ def cost_vs_additional(
     ax.grid(axis="both")
     ax.set_xlim(0, ax.get_xlim()[1] * 1.08)  # room so no marker sits on the frame
     ax.set_ylim(0, ax.get_ylim()[1] * 1.08)
-    _unit_axis(ax, "persons", lang, axis="x")
+    # Summed over the years: a person who trains in two years counts twice (person-years).
+    kind = labels.period_unit_kind("additional_participants")
+    _unit_axis(ax, kind, lang, axis="x")
     ax.set_xlabel(
-        f"{labels.indicator('additional_participants', lang)} ({axis_label('persons', lang)})"
+        f"{labels.period_indicator('additional_participants', lang)} ({axis_label(kind, lang)})"
     )
     _unit_axis(ax, "eur", lang)
     ax.set_ylabel(f"{labels.indicator('public_cost_eur', lang)} ({axis_label('eur', lang)})")
@@ -493,7 +452,7 @@ def participation_gap(
         _no_data(ax, lang)
         return fig
     y = np.arange(len(scenarios))
-    colours = {"low": PALETTE[1], "medium": "#999999", "high": PALETTE[0]}
+    colours = {edu: group_colour(edu) for edu in ("low", "medium", "high")}
     for edu in ("low", "medium", "high"):
         part = rows[rows["group"].astype(str) == edu].set_index("scenario").reindex(scenarios)
         ax.scatter(
@@ -566,12 +525,13 @@ def spending_compare(
     left = np.zeros(len(scenarios))
     for i, g in enumerate(groups):
         values = table[g].to_numpy()
+        colour = group_colour(g, i)
         ax.barh(
             y,
             values,
             left=left,
             height=0.6,
-            color=PALETTE[i % len(PALETTE)],
+            color=colour,
             label=labels.group(g, lang, by),
         )
         for yi, (start, width) in enumerate(zip(left, values, strict=True)):
@@ -583,7 +543,7 @@ def spending_compare(
                     ha="center",
                     va="center",
                     fontsize=7.5,
-                    color="white",
+                    color=text_colour(colour),
                 )
         left += values
     ax.set_yticks(y, [wrap(names.get(s, s), 34) for s in scenarios])
@@ -642,27 +602,34 @@ def tornado(
         base: Its value with every assumption at its central value.
         lang: Language.
     """
+    # The sensitivity runs report totals over the period (person-years, not persons).
     title = {
-        "nl": f"Gevoeligheid: {labels.indicator(indicator, 'nl').lower()}",
-        "en": f"Sensitivity: {labels.indicator(indicator, 'en').lower()}",
+        "nl": f"Gevoeligheid: {labels.period_indicator(indicator, 'nl').lower()}",
+        "en": f"Sensitivity: {labels.period_indicator(indicator, 'en').lower()}",
     }[lang]
     table = table.assign(swing=(table["high"] - table["low"]).abs()).sort_values(
         "swing", ascending=False
     )
     fig, (ax,) = new_figure(title, source, lang, size=(8.5, 1.8 + 0.45 * len(table)))
-    kind = labels.unit_kind(indicator)
+    kind = labels.period_unit_kind(indicator)
     y = np.arange(len(table))
     low_label = {"nl": "onderkant bereik", "en": "low end of range"}[lang]
     high_label = {"nl": "bovenkant bereik", "en": "high end of range"}[lang]
-    ax.barh(y, table["low"] - base, left=base, color=PALETTE[1], height=0.6, label=low_label)
-    ax.barh(y, table["high"] - base, left=base, color=PALETTE[0], height=0.6, label=high_label)
+    # Side by side, not on top of each other: when both ends move the result the same way,
+    # one bar would otherwise hide the other.
+    ax.barh(
+        y - 0.18, table["low"] - base, left=base, color=PALETTE[1], height=0.34, label=low_label
+    )
+    ax.barh(
+        y + 0.18, table["high"] - base, left=base, color=PALETTE[0], height=0.34, label=high_label
+    )
     ax.axvline(base, color="#333333", linewidth=1)
-    ax.set_yticks(y, [wrap(t, 40) for t in table["label"]])
+    ax.set_yticks(y, [wrap(t, 40) for t in assumption_labels(table, lang)])
     ax.invert_yaxis()
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     _unit_axis(ax, kind, lang, axis="x")
-    ax.set_xlabel(f"{labels.indicator(indicator, lang)} ({axis_label(kind, lang)})")
+    ax.set_xlabel(f"{labels.period_indicator(indicator, lang)} ({axis_label(kind, lang)})")
     legend_below(fig, *ax.get_legend_handles_labels(), ncols=2)
     return fig
 
@@ -690,7 +657,10 @@ def calibration(report: pd.DataFrame, source: Source, lang: str = "nl") -> Figur
     ax.scatter(rows["gap"], y, c=list(colours), s=22, zorder=3)
     ax.hlines(y, 0, rows["gap"], color="#BBBBBB", linewidth=1, zorder=2)
     ax.axvline(0, color="#333333", linewidth=0.8)
-    ax.set_yticks(y, rows["target_id"], fontsize=7)
+    names = [
+        labels.calibration_target(r.universe, r.category, r.year, lang) for r in rows.itertuples()
+    ]
+    ax.set_yticks(y, names, fontsize=7)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.set_ylim(len(rows) - 0.5, -0.5)

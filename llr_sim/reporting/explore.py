@@ -153,7 +153,8 @@ class Explorer:
         policy, behaviour = self.values()
         scenario = variant(self.setup.scenario, "explore", policy=policy, behaviour=behaviour)
         results = simulate(scenario, **self.setup.simulate_kwargs)
-        source = self.setup.source(scenario=f"{self.setup.scenario.name} (verkend)")
+        explored = labels.text("explored", self.lang)
+        source = self.setup.source(scenario=f"{self.setup.scenario.name} ({explored})")
         self.output.clear_output(wait=True)
         with self.output:
             table = tables.headline(results.summary, self.lang)

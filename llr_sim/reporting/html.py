@@ -15,6 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from llr_sim.fileio import atomic_write
+from llr_sim.reporting import labels
+from llr_sim.reporting.formats import number
+
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)
 _LINK = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 _EXTERNAL = re.compile(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", re.IGNORECASE)
@@ -63,9 +67,8 @@ def export_html(notebook: str | Path, target: str | Path, title: str = "") -> Pa
     )
     resources = {"metadata": {"name": title or Path(notebook).stem}}
     body, _ = exporter.from_notebook_node(book, resources=resources)
-    target = Path(target)
-    target.write_text(make_offline(body), encoding="utf-8")
-    return target
+    page = make_offline(body)
+    return atomic_write(Path(target), lambda tmp: tmp.write_text(page, encoding="utf-8"))
 
 
 _CSS = """
@@ -172,10 +175,7 @@ def write_index(out: Path, statuses: list[dict[str, Any]], lang: str = "nl") -> 
         if summaries
         else f"<p>{words['none']}</p>"
     )
-    first = summaries[0] if summaries else {}
-    meta = ", ".join(f"{k} {first[k]}" for k in ("scale", "seed", "replicates") if k in first)
-    if first.get("years"):
-        meta += f", {first['years'][0]}-{first['years'][1]}"
+    meta = _meta(summaries[0] if summaries else {}, lang)
     page = f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head><meta charset="utf-8"><title>{words["title"]}</title><style>{_CSS}</style></head>
@@ -193,8 +193,20 @@ def write_index(out: Path, statuses: list[dict[str, Any]], lang: str = "nl") -> 
 </body>
 </html>
 """
-    path = out / "index.html"
-    tmp = out / ".index.html.tmp"
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write(out / "index.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
+
+
+def _meta(summary: dict[str, Any], lang: str) -> str:
+    """The batch's settings in the page's language, e.g. ``schaal 0,02, seed 0, 2024-2030``."""
+    parts = []
+    if "scale" in summary:
+        parts.append(f"{labels.text('scale', lang)} {number(summary['scale'], None, lang)}")
+    if "seed" in summary:
+        parts.append(f"{labels.text('seed', lang)} {summary['seed']}")
+    if "replicates" in summary:
+        n = int(summary["replicates"])
+        word = labels.text("replicates", lang)
+        parts.append(f"{n} {word if n != 1 else word[:-1]}")
+    if summary.get("years"):
+        parts.append(f"{summary['years'][0]}-{summary['years'][1]}")
+    return ", ".join(parts)

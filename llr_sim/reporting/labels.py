@@ -88,19 +88,65 @@ INDICATORS: dict[str, dict[str, str]] = {
     "spending_share": {"unit": "share", "nl": "Aandeel in de uitgaven", "en": "Share of spending"},
     "unused_balance_eur": {"unit": "eur", "nl": "Ongebruikt tegoed", "en": "Unused balance"},
     "portability_events": {
-        "unit": "count",
+        "unit": "job_changes",
         "nl": "Meegenomen rechten (jobwissels)",
         "en": "Rights carried over (job changes)",
+    },
+}
+
+#: Totals over the simulated period. A yearly count of persons summed over the years counts a
+#: person once for every year they train: participations (person-years), not persons.
+PERIOD_INDICATORS: dict[str, dict[str, str]] = {
+    "participants": {
+        "unit": "participations",
+        "nl": "Deelnames aan opleiding",
+        "en": "Training participations",
+    },
+    "users": {"unit": "uses", "nl": "Gebruik van de instrumenten", "en": "Instrument uses"},
+    "additional_participants": {
+        "unit": "participations",
+        "nl": "Bijkomende deelnames",
+        "en": "Additional participations",
+    },
+    "public_cost_eur": {"unit": "eur", "nl": "Overheidsuitgaven", "en": "Public cost"},
+    "cost_per_additional_participant_eur": {
+        "unit": "eur_per_participation",
+        "nl": "Kost per bijkomende deelname",
+        "en": "Cost per additional participation",
+    },
+    "participation_rate_25_64_mean": {
+        "unit": "share",
+        "nl": "Deelname aan opleiding 25-64 (gemiddelde)",
+        "en": "Training participation 25-64 (mean)",
     },
 }
 
 #: Unit texts for axes and table headers.
 UNITS: dict[str, dict[str, str]] = {
     "persons": {"nl": "duizend personen", "en": "thousand persons"},
+    "participations": {
+        "nl": "duizend deelnames (persoonsjaren)",
+        "en": "thousand participations (person-years)",
+    },
+    "uses": {
+        "nl": "duizend keer gebruikt (persoonsjaren)",
+        "en": "thousand uses (person-years)",
+    },
     "share": {"nl": "%", "en": "%"},
-    "eur": {"nl": "miljoen euro", "en": "EUR million"},
-    "eur_each": {"nl": "euro per persoon", "en": "EUR per person"},
+    "eur": {"nl": "miljoen euro (lopende prijzen)", "en": "EUR million (current prices)"},
+    "eur_each": {
+        "nl": "euro per bijkomende deelnemer (lopende prijzen)",
+        "en": "EUR per additional participant (current prices)",
+    },
+    "eur_per_participation": {
+        "nl": "euro per bijkomende deelname (lopende prijzen)",
+        "en": "EUR per additional participation (current prices)",
+    },
     "ratio": {"nl": "verhouding", "en": "ratio"},
+    "job_changes": {
+        "nl": "duizend jobwissels met budget",
+        "en": "thousand job changes carrying a budget",
+    },
     "count": {"nl": "duizend", "en": "thousand"},
 }
 
@@ -125,6 +171,44 @@ TEXT: dict[str, dict[str, str]] = {
     "uncertainty_note": {
         "nl": "Banden: 5e tot 95e percentiel over de replicaties.",
         "en": "Bands: 5th to 95th percentile over the replicates.",
+    },
+    "no_bands": {
+        "nl": "Geen onzekerheidsmarges: 1 replicatie; gebruik --replicates (meer dan 1) voor "
+        "banden van het 5e tot het 95e percentiel.",
+        "en": "No uncertainty bands: 1 replicate; use --replicates (more than 1) for bands from "
+        "the 5th to the 95th percentile.",
+    },
+    "explored": {"nl": "verkend", "en": "explored"},
+}
+
+#: Behavioural assumptions varied in the sensitivity analysis (``behaviour.yaml`` describes
+#: them in English only, in sentences too long for a chart).
+ASSUMPTIONS: dict[str, dict[str, str]] = {
+    "awareness.overview_multiplier": {
+        "nl": "Bekendheid door het digitaal overzicht",
+        "en": "Awareness from the digital overview",
+    },
+    "awareness.word_of_mouth": {
+        "nl": "Mond-tot-mondreclame onder collega's",
+        "en": "Word of mouth among colleagues",
+    },
+    "hassle.single_counter_factor": {
+        "nl": "Administratieve last bij één digitaal loket",
+        "en": "Hassle with a single digital counter",
+    },
+    "ontwikkelbudget.salience": {
+        "nl": "Zichtbaarheid van het eigen ontwikkelbudget",
+        "en": "Salience of one's own development budget",
+    },
+    "employer.substitution": {
+        "nl": "Werkgever schuift opleidingen af op het budget",
+        "en": "Employer shifts courses onto the budget",
+    },
+    "barrier.money": {"nl": "Financiële drempel", "en": "Financial barrier"},
+    "barrier.time": {"nl": "Tijdsdrempel", "en": "Time barrier"},
+    "provider.price_pass_through": {
+        "nl": "Doorrekening in de prijs door opleiders",
+        "en": "Price pass-through by providers",
     },
 }
 
@@ -162,16 +246,16 @@ SECTIONS: dict[str, dict[str, str]] = {
 }
 
 
-def check_lang(lang: str) -> str:
+def check_lang(lang: str, where: str = "lang") -> str:
     """Return ``lang`` when it is a supported language.
 
     Raises:
-        InputError: For any other value.
+        InputError: For any other value, naming ``where`` (``--lang`` on the command line).
     """
     from llr_sim.errors import InputError
 
     if lang not in LANGUAGES:
-        raise InputError("lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+        raise InputError(where, f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
     return lang
 
 
@@ -209,6 +293,67 @@ def indicator(name: str, lang: str = "nl") -> str:
 def unit_kind(name: str) -> str:
     """The unit kind of an indicator (``persons``, ``share``, ``eur``, ...)."""
     return INDICATORS.get(name, {}).get("unit", "count")
+
+
+def period_indicator(name: str, lang: str = "nl") -> str:
+    """Label of a total over the period (``summary["period"]``), e.g. ``Bijkomende deelnames``."""
+    return (
+        _pick(PERIOD_INDICATORS, name, lang) if name in PERIOD_INDICATORS else indicator(name, lang)
+    )
+
+
+def period_unit_kind(name: str) -> str:
+    """The unit kind of a total over the period: participations where yearly counts add up."""
+    entry = PERIOD_INDICATORS.get(name)
+    return entry["unit"] if entry else unit_kind(name)
+
+
+def assumption(name: str, lang: str = "nl") -> str:
+    """Readable label of a behavioural parameter (its dotted name when it has none)."""
+    return _pick(ASSUMPTIONS, name, lang)
+
+
+_UNIVERSE = {
+    "labour=employed": {"nl": "werkenden", "en": "employed"},
+    "labour=unemployed": {"nl": "werklozen", "en": "unemployed"},
+    "labour=inactive": {"nl": "inactieven", "en": "inactive"},
+    "labour=employed|unemployed": {"nl": "beroepsbevolking", "en": "labour force"},
+}
+_CATEGORY = {
+    "labour=employed": {"nl": "Werkend", "en": "Employed"},
+    "labour=unemployed": {"nl": "Werkloos", "en": "Unemployed"},
+    "labour=inactive": {"nl": "Inactief", "en": "Inactive"},
+    "lives_alone=true": {"nl": "Alleenwonend", "en": "Living alone"},
+    "part_time=true": {"nl": "Deeltijds", "en": "Part-time"},
+    "sector=other": {"nl": "Overige sectoren", "en": "Other sectors"},
+}
+
+
+def _condition(text: str, lang: str, table: dict[str, dict[str, str]]) -> str:
+    if text in table:
+        return table[text][lang]
+    key, _, value = text.partition("=")
+    if key == "age":
+        return f"{value} {'jaar' if lang == 'nl' else 'years'}"
+    if key in ("education", "sex", "status", "firm_size"):
+        return group(value, lang, by=key)
+    if key == "sector":
+        return f"sector {value}"
+    return text
+
+
+def calibration_target(universe: str, category: str, year, lang: str = "nl") -> str:
+    """A readable name for a calibration target, e.g. ``Laaggeschoold – 25-64 jaar (2022)``."""
+    what = _condition(str(category), lang, _CATEGORY)
+    who = [_condition(part, lang, _UNIVERSE) for part in str(universe).split(";") if part.strip()]
+    who = [w if w[:2].isupper() else w[:1].lower() + w[1:] for w in who]
+    label = f"{what[:1].upper()}{what[1:]}"
+    if who:
+        label += " – " + ", ".join(who)
+    try:
+        return f"{label} ({int(year)})"
+    except (TypeError, ValueError):
+        return label
 
 
 def unit(kind: str, lang: str = "nl") -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,13 @@ _YEARS = re.compile(r"^\s*(\d{4})\s*(?:-|\.\.|–)\s*(\d{4})\s*$")
 
 
 def check_years(value: Any, where: str = "years") -> range | None:
-    """Years as ``"2024-2030"``, ``[2024, 2030]`` (first and last) or None (the model's default)."""
+    """Years as ``"2024-2030"``, ``[2024, 2030]`` (first and last) or None (the model's default).
+
+    The range the model accepts is the model's own check
+    (:func:`llr_sim.simulation.check_years`), so a batch refuses what a kernel would refuse.
+    """
+    from llr_sim.simulation import check_years as model_check_years
+
     if value is None or value == "":
         return None
     if isinstance(value, range):
@@ -79,8 +86,12 @@ def check_years(value: Any, where: str = "years") -> range | None:
         first, last = (check_int(v, where, 2000) for v in value)
     else:
         raise InputError(where, f"expected FIRST-LAST such as 2024-2030, got {value!r}")
-    if not 2000 <= first <= last <= 2100:
-        raise InputError(where, f"expected years from 2000 to 2100, first before last: {value!r}")
+    if first > last:
+        raise InputError(where, f"the first year comes after the last: {value!r}")
+    try:
+        model_check_years(range(first, last + 1))
+    except InputError as err:
+        raise InputError(where, err.message) from None
     return range(first, last + 1)
 
 
@@ -121,29 +132,65 @@ def resolve_scenario(ref: Any, where: str = "scenario"):
 
 
 def check_output_dir(value: Any, where: str = "output_dir") -> Path:
-    """A folder that exists or can be made, and can be written to.
+    """A folder that exists or can be made, and can be written to: made, and tried.
+
+    ``os.access`` is not enough (it says yes to root on a read-only mount or in ``/proc``), so
+    the folder is created and a probe file written and removed (:func:`missing_folders`
+    before the check and :func:`remove_empty` after it undo that for a caller that gives up).
 
     Raises:
-        InputError: For a file in the way or a folder that cannot be written.
+        InputError: For a file in the way or a folder that cannot be made or written.
     """
     if not isinstance(value, str | os.PathLike) or not str(value).strip():
         raise InputError(where, f"expected a folder, got {value!r}")
     folder = Path(value).expanduser()
-    probe = folder
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if probe.exists() and not probe.is_dir():
-        raise InputError(where, f"{probe} is a file, not a folder")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise InputError(where, f"cannot write to {probe}")
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise InputError(where, f"{existing} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-probe-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise InputError(where, f"cannot write to {folder}: {reason}") from None
     return folder
 
 
-def check_lang(value: Any) -> str:
+def missing_folders(value: Any) -> list[Path]:
+    """The folders of ``value`` that do not exist yet, deepest first (to undo a check)."""
+    if not isinstance(value, str | os.PathLike) or not str(value).strip():
+        return []
+    missing, step = [], Path(value).expanduser().absolute()
+    while not step.exists() and step.parent != step:
+        missing.append(step)
+        step = step.parent
+    return missing
+
+
+def remove_empty(folders: list[Path]) -> None:
+    """Remove the folders given, deepest first, as long as they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def check_lang(value: Any, where: str = "lang") -> str:
     """``nl`` or ``en``."""
-    return labels.check_lang(value)
+    return labels.check_lang(value, where)
+
+
+def write_json(path: Path, data: Any) -> Path:
+    """Write JSON atomically, with ordinary permissions."""
+    from llr_sim.fileio import atomic_write
+
+    text = json.dumps(data, indent=2, default=str) + "\n"
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def default_output_dir(notebook: str, *parts: str) -> Path:
@@ -174,6 +221,7 @@ class Report:
     lang: str = "nl"
     show: bool = True
     files: dict[str, list[str]] = field(default_factory=lambda: {"figures": [], "tables": []})
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.folder = Path(self.folder)
@@ -181,6 +229,13 @@ class Report:
 
     def _workbook_name(self) -> str:
         return "tabellen" if self.lang == "nl" else "tables"
+
+    def uncertainty(self, replicates: int) -> str:
+        """Say whether the charts carry uncertainty bands (only with more than one replicate)."""
+        text = labels.text("uncertainty_note" if replicates > 1 else "no_bands", self.lang)
+        self.markdown(f"*{text}*")
+        self.notes.append(text)
+        return text
 
     def heading(self, key: str, level: int = 2, note: str = "") -> None:
         """Show a section heading (from :data:`labels.SECTIONS`) and an optional note."""
@@ -225,15 +280,25 @@ class Report:
         """Write the workbook and ``report.json`` (what is in the folder); return the folder."""
         if self.workbook.tables:
             self.workbook.write(self.source.line(self.lang))
+        # A path inside the report folder is kept relative: the batch writes the folder under
+        # a temporary name and renames it when complete.
+        inside = str(self.folder.resolve()) + os.sep
+        extra = {
+            k: os.path.relpath(v, self.folder.resolve())
+            if isinstance(v, str) and str(Path(v).resolve()).startswith(inside)
+            else v
+            for k, v in extra.items()
+        }
         manifest = {
             "source": self.source.line(self.lang),
             "lang": self.lang,
             "figures": self.files["figures"],
             "tables": self.files["tables"],
             "workbook": f"tables/{self.workbook.name}.xlsx" if self.workbook.tables else None,
+            "notes": self.notes,
             **extra,
         }
-        (self.folder / "report.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        write_json(self.folder / "report.json", manifest)
         if self.show:
             self.markdown(
                 f"*{labels.section('files', self.lang)}: `{self.folder}` — "

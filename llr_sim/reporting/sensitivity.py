@@ -116,6 +116,8 @@ def run_sensitivity(
                 {
                     "parameter": name,
                     "label": f"{name} [{low:g} – {high:g}]",
+                    "range_low": low,
+                    "range_high": high,
                     "description": leaves[name].description,
                     "indicator": indicator,
                     "low": ends[(name, 0)][indicator],

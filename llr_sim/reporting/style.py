@@ -8,7 +8,6 @@ where it came from. Figures are saved as PNG (300 dpi, for Word) and SVG (for la
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +19,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from llr_sim.reporting import labels
+from llr_sim.reporting.formats import DISPLAY, display_value, formatted, number
+
+__all__ = ["DISPLAY", "display_value", "formatted", "number"]  # kept importable from here
 
 #: Colour per instrument (colour-blind safe, Okabe-Ito), kept equal on every chart.
 INSTRUMENT_COLOURS = {
@@ -29,6 +31,15 @@ INSTRUMENT_COLOURS = {
     "opleidingskrediet": "#CC79A7",
     "ontwikkelbudget": "#D55E00",
     "all": "#333333",
+}
+#: Colour per group, kept equal on every chart of a page (the low educated are always
+#: vermillion, the high educated always blue). Groups without one take the palette in order.
+GROUP_COLOURS = {
+    "low": "#D55E00",
+    "medium": "#E69F00",
+    "high": "#0072B2",
+    "M": "#009E73",
+    "F": "#CC79A7",
 }
 #: Colours for scenarios and groups, in order.
 PALETTE = [
@@ -43,6 +54,18 @@ PALETTE = [
     "#000000",
 ]
 GREY = "#6E6E6E"
+
+
+def group_colour(group: str, index: int = 0) -> str:
+    """The colour of a group: its own from :data:`GROUP_COLOURS`, else the palette's."""
+    return GROUP_COLOURS.get(str(group), PALETTE[index % len(PALETTE)])
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on ``background`` (``#RRGGBB``)."""
+    r, g, b = (int(background[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 0.6 else "#FFFFFF"
+
 
 RC = {
     "figure.figsize": (8.0, 4.8),
@@ -135,60 +158,6 @@ def _version() -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Numbers
-
-
-def number(value: float, decimals: int | None = 0, lang: str = "nl", signed: bool = False) -> str:
-    """A number with the language's separators: ``12.345,6`` in Dutch, ``12,345.6`` in English.
-
-    ``decimals=None`` keeps up to 6 significant digits without trailing zeros.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if decimals is None:
-        text = f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
-        if "e" in text:
-            text = f"{value:,.6f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{value:{'+' if signed else ''},.{decimals}f}"
-    if lang == "nl":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
-#: How a unit kind is scaled for display: divisor, decimals.
-DISPLAY = {
-    "persons": (1e3, 1),
-    "count": (1e3, 1),
-    "eur": (1e6, 1),
-    "eur_each": (1.0, 0),
-    "share": (0.01, 1),
-    "ratio": (1.0, 2),
-}
-
-
-def display_value(value: float, kind: str) -> float:
-    """The value in its display unit (thousands, millions, percent)."""
-    divisor, _ = DISPLAY.get(kind, (1.0, 2))
-    return value / divisor
-
-
-def formatted(value: float, kind: str, lang: str = "nl", with_unit: bool = False) -> str:
-    """A value formatted in its display unit, e.g. ``123,4`` (``€ 123,4 mln`` with the unit)."""
-    divisor, decimals = DISPLAY.get(kind, (1.0, 2))
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = number(value / divisor, decimals, lang)
-    if not with_unit:
-        return text
-    if kind == "eur":
-        return f"€ {text} {'mln' if lang == 'nl' else 'million'}"
-    if kind == "eur_each":
-        return f"€ {text}"
-    if kind == "share":
-        return f"{text}%"
-    if kind in ("persons", "count"):
-        return f"{text} {'dzd' if lang == 'nl' else 'thousand'}"
-    return text
 
 
 def axis_formatter(kind: str, lang: str = "nl") -> FuncFormatter:

@@ -8,18 +8,16 @@ a column of its own, so a table pasted into the note reads without a legend.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from llr_sim.fileio import publish
+from llr_sim.fileio import atomic_write
 from llr_sim.reporting import labels
-from llr_sim.reporting.charts import INSTRUMENTS, ordered_groups, select
-from llr_sim.reporting.style import DISPLAY, display_value, number
+from llr_sim.reporting.data import INSTRUMENTS, assumption_labels, ordered_groups, select
+from llr_sim.reporting.formats import DISPLAY, display_value, number
 
 #: The headline figures: (where in summary.json, indicator).
 HEADLINE = (
@@ -48,6 +46,19 @@ def _rounded(value: float | None, kind: str) -> float | None:
     return round(display_value(value, kind), DISPLAY.get(kind, (1.0, 2))[1])
 
 
+def kind_of(part: str, name: str) -> str:
+    """The unit kind of a summary entry: a period total of yearly counts is in person-years."""
+    return labels.period_unit_kind(name) if part == "period" else labels.unit_kind(name)
+
+
+def label_of(part: str, name: str, lang: str = "nl") -> str:
+    """The label of a summary entry; a period total says so."""
+    if part == "period":
+        total = labels.text("period_total", lang).lower()
+        return f"{labels.period_indicator(name, lang)} ({total})"
+    return labels.indicator(name, lang)
+
+
 def headline(summary: dict, lang: str = "nl") -> pd.DataFrame:
     """The headline figures of one run (from its ``summary.json``).
 
@@ -61,13 +72,10 @@ def headline(summary: dict, lang: str = "nl") -> pd.DataFrame:
         value = (summary.get(part) or {}).get(name)
         if value is None:
             continue
-        kind = labels.unit_kind(name)
+        kind = kind_of(part, name)
         rows.append(
             {
-                labels.text("indicator", lang): labels.indicator(name, lang)
-                + (
-                    "" if part == "last_year" else f" ({labels.text('period_total', lang).lower()})"
-                ),
+                labels.text("indicator", lang): label_of(part, name, lang),
                 labels.text("year", lang): when[part],
                 labels.text("unit", lang): labels.unit(kind, lang),
                 labels.text("value", lang): _rounded(value, kind),
@@ -107,7 +115,11 @@ def by_group(ind: pd.DataFrame, indicator: str, by: str, lang: str = "nl") -> pd
     table.index = table.index.astype(str)
     table = table.reindex(groups).map(lambda v: _rounded(v, kind))
     table.index = [labels.group(g, lang, by) for g in table.index]
-    table.index.name = f"{labels.group_by(by, lang)} ({labels.unit(kind, lang)})"
+    # The indicator in the header: participation and spending tables are otherwise alike.
+    table.index.name = (
+        f"{labels.indicator(indicator, lang)} ({labels.unit(kind, lang)}) "
+        f"{'naar' if lang == 'nl' else 'by'} {labels.group_by(by, lang).lower()}"
+    )
     table.columns = [str(c) for c in table.columns]
     return table.reset_index()
 
@@ -119,7 +131,10 @@ def over_time(ind: pd.DataFrame, indicator: str, lang: str = "nl") -> pd.DataFra
         return pd.DataFrame()
     kind = labels.unit_kind(indicator)
     table = rows.pivot_table(index="instrument", columns="year", values="value", observed=True)
-    order = [i for i in (*INSTRUMENTS, "all") if i in table.index]
+    # An instrument that is zero throughout (replaced by the scenario) is left out, as in
+    # the by-instrument table and the charts.
+    active = table.fillna(0).ne(0).any(axis=1)
+    order = [i for i in (*INSTRUMENTS, "all") if i in table.index and (active[i] or i == "all")]
     table = table.reindex(order).map(lambda v: _rounded(v, kind))
     table.index = [labels.instrument(i, lang) for i in table.index]
     table.index.name = f"{labels.indicator(indicator, lang)} ({labels.unit(kind, lang)})"
@@ -147,9 +162,14 @@ def comparison(summaries: list[dict], lang: str = "nl") -> pd.DataFrame:
         row = {labels.text("scenario", lang): (s.get("label") or {}).get(lang, s["scenario"])}
         for part, name in COMPARISON:
             value = (s.get(part) or {}).get(name)
-            kind = labels.unit_kind(name)
+            kind = kind_of(part, name)
             when = str(last) if part == "last_year" else f"{first}-{last}"
-            header = f"{labels.indicator(name, lang)} ({labels.unit(kind, lang)}), {when}"
+            shown = (
+                labels.period_indicator(name, lang)
+                if part == "period"
+                else labels.indicator(name, lang)
+            )
+            header = f"{shown} ({labels.unit(kind, lang)}), {when}"
             row[header] = None if value is None else _rounded(value, kind)
         rows.append(row)
     return pd.DataFrame(rows)
@@ -174,9 +194,7 @@ def to_html(table: pd.DataFrame, lang: str = "nl") -> str:
     shown = table.drop(columns=[c for c in ("key", "raw") if c in table.columns]).astype(object)
     row_decimals = None
     if "key" in table.columns:
-        row_decimals = [
-            DISPLAY.get(labels.unit_kind(k.split(".", 1)[1]), (1.0, 2))[1] for k in table["key"]
-        ]
+        row_decimals = [DISPLAY.get(kind_of(*k.split(".", 1)), (1.0, 2))[1] for k in table["key"]]
     for column in shown.columns:
         values = list(shown[column])
         if not any(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
@@ -213,8 +231,7 @@ class Workbook:
     def add(self, key: str, title: str, table: pd.DataFrame) -> Path:
         """Add a table; write it as ``<key>.csv`` now and return that path."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{key}.csv"
-        table.to_csv(path, index=False)
+        path = atomic_write(self.folder / f"{key}.csv", lambda tmp: table.to_csv(tmp, index=False))
         sheet = _SHEET_BAD.sub("-", title)[:31].strip() or key[:31]
         names = {s for s, _, _ in self.tables}
         base, n = sheet, 2
@@ -228,11 +245,9 @@ class Workbook:
         """Write the XLSX workbook (atomically); each sheet starts with its title and source."""
         from openpyxl.styles import Font
 
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{self.name}.xlsx"
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=self.folder)
-        os.close(fd)
-        try:
+
+        def write(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                 for sheet, title, table in self.tables:
                     shown = table.drop(columns=[c for c in ("key", "raw") if c in table.columns])
@@ -247,12 +262,8 @@ class Workbook:
                         ws.column_dimensions[ws.cell(row=4, column=i).column_letter].width = min(
                             max(10, width + 2), 60
                         )
-            publish(tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        return path
+
+        return atomic_write(path, write)
 
 
 TITLES: dict[str, dict[str, str]] = {
@@ -304,6 +315,12 @@ def calibration(report: pd.DataFrame, lang: str = "nl") -> pd.DataFrame:
         },
     }[lang]
     table = report[[c for c in names if c in report.columns]].copy()
+    if {"universe", "category", "year"} <= set(report.columns):
+        described = [
+            labels.calibration_target(r.universe, r.category, r.year, lang)
+            for r in report.itertuples()
+        ]
+        table.insert(1, {"nl": "Omschrijving", "en": "Description"}[lang], described)
     for column in ("synthetic", "gap"):
         if column in table:
             table[column] = table[column].astype(float).round(2)
@@ -334,13 +351,16 @@ def population_text(population, lang: str = "nl") -> str:
 def sensitivity(table: pd.DataFrame, central: dict[str, float], lang: str = "nl") -> pd.DataFrame:
     """The sensitivity runs: per assumption and indicator, the value at both ends of its range."""
     rows = []
-    for r in table.itertuples():
-        kind = labels.unit_kind(r.indicator)
+    names = assumption_labels(table, lang)
+    for r, name in zip(table.itertuples(), names, strict=True):
+        kind = kind_of("period", r.indicator)
         unit = labels.unit(kind, lang)
         rows.append(
             {
-                {"nl": "Veronderstelling", "en": "Assumption"}[lang]: r.label,
-                labels.text("indicator", lang): f"{labels.indicator(r.indicator, lang)} ({unit})",
+                {"nl": "Veronderstelling", "en": "Assumption"}[lang]: name,
+                labels.text("indicator", lang): (
+                    f"{labels.period_indicator(r.indicator, lang)} ({unit})"
+                ),
                 {"nl": "Centraal", "en": "Central"}[lang]: _rounded(central[r.indicator], kind),
                 {"nl": "Onderkant", "en": "Low end"}[lang]: _rounded(r.low, kind),
                 {"nl": "Bovenkant", "en": "High end"}[lang]: _rounded(r.high, kind),

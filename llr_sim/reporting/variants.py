@@ -9,12 +9,13 @@ ordinary scenario.
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from llr_sim.fileio import atomic_write
 
 
 def variant(
@@ -57,7 +58,5 @@ def variant(
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.yaml"
     if not path.is_file():
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
-        tmp.write_text(text)
-        os.replace(tmp, path)
+        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return load_scenario(str(path))

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from llr_sim.reporting import batch, tables
+from llr_sim.reporting import batch
 from llr_sim.reporting.html import external_references
 from llr_sim.reporting.style import number
 
@@ -76,36 +76,208 @@ def test_scenario_report_contents(batch_run, name):
     assert len(injected) == 1 and f"scale = {SCALE}" in injected[0].source
 
 
+def _nl_number(text: str) -> float | None:
+    return None if text == "–" else float(text.replace(".", "").replace(",", "."))
+
+
+def _table(soup, header: str) -> list[dict[str, str]]:
+    """The rows of the first HTML table with a column ``header``, as header -> cell text."""
+    for table in soup.find_all("table"):
+        heads = [th.get_text(strip=True) for th in table.find_all("th")]
+        if header in heads:
+            return [
+                dict(zip(heads, [td.get_text(strip=True) for td in tr.find_all("td")], strict=True))
+                for tr in table.find_all("tr")[1:]
+            ]
+    raise AssertionError(f"no table with the column {header!r}")
+
+
+#: Headline rows as the Dutch report shows them -> (summary.json entry, unit, divisor).
+#: Written out here, not derived from the code that renders the table.
+HEADLINE_NL = {
+    ("Deelnemers aan opleiding", "last"): ("last_year.participants", "duizend personen", 1e3),
+    ("Deelname aan opleiding", "last"): ("last_year.participation_rate", "%", 0.01),
+    ("Gebruikers", "last"): ("last_year.users", "duizend personen", 1e3),
+    ("Gebruiksgraad", "last"): ("last_year.take_up_rate", "%", 0.01),
+    ("Overheidsuitgaven", "last"): (
+        "last_year.public_cost_eur",
+        "miljoen euro (lopende prijzen)",
+        1e6,
+    ),
+    ("Bijkomende deelnemers", "last"): (
+        "last_year.additional_participants",
+        "duizend personen",
+        1e3,
+    ),
+    ("Meeloopeffect (deadweight)", "last"): ("last_year.deadweight_share", "%", 0.01),
+    ("Kost per bijkomende deelnemer", "last"): (
+        "last_year.cost_per_additional_participant_eur",
+        "euro per bijkomende deelnemer (lopende prijzen)",
+        1.0,
+    ),
+    ("Niet-gebruik", "last"): ("last_year.non_take_up_share", "%", 0.01),
+    ("Mattheüsratio (hoog/laag geschoold)", "last"): ("last_year.matthew_ratio", "verhouding", 1),
+    ("Ongebruikt tegoed", "last"): (
+        "last_year.unused_balance_eur",
+        "miljoen euro (lopende prijzen)",
+        1e6,
+    ),
+    ("Overheidsuitgaven (totaal periode)", "period"): (
+        "period.public_cost_eur",
+        "miljoen euro (lopende prijzen)",
+        1e6,
+    ),
+    ("Gebruik van de instrumenten (totaal periode)", "period"): (
+        "period.users",
+        "duizend keer gebruikt (persoonsjaren)",
+        1e3,
+    ),
+    ("Deelnames aan opleiding (totaal periode)", "period"): (
+        "period.participants",
+        "duizend deelnames (persoonsjaren)",
+        1e3,
+    ),
+    ("Bijkomende deelnames (totaal periode)", "period"): (
+        "period.additional_participants",
+        "duizend deelnames (persoonsjaren)",
+        1e3,
+    ),
+    ("Kost per bijkomende deelname (totaal periode)", "period"): (
+        "period.cost_per_additional_participant_eur",
+        "euro per bijkomende deelname (lopende prijzen)",
+        1.0,
+    ),
+}
+INSTRUMENTS_NL = {
+    "Opleidingscheques": "opleidingscheques",
+    "Loopbaancheques": "loopbaancheques",
+    "Vlaams opleidingsverlof": "opleidingsverlof",
+    "Vlaams opleidingskrediet": "opleidingskrediet",
+    "Ontwikkelbudget": "ontwikkelbudget",
+}
+
+
+def _close_to(shown: float | None, raw: float | None, divisor: float) -> bool:
+    if raw is None:
+        return shown is None
+    places = {1e3: 1, 1e6: 1, 0.01: 1}.get(divisor, 0 if divisor == 1.0 else 2)
+    return shown == pytest.approx(raw / divisor, abs=0.51 * 10**-places)
+
+
 @pytest.mark.parametrize("name", OK_SCENARIOS)
 def test_html_numbers_equal_the_summary(batch_run, name):
     plan, _ = batch_run
     folder = plan.out / "scenarios" / name
     summary = summary_of(folder)
+    first, last = summary["years"]
     page = (folder / "report.html").read_text()
     assert not external_references(page)
     soup = BeautifulSoup(page, "html.parser")
     assert not soup.select(".jp-InputArea"), "code cells must not be in the HTML"
     assert "Traceback" not in soup.get_text()
-    table = next(t for t in soup.find_all("table") if "Waarde" in t.get_text())
-    shown = {}
-    for row in table.find_all("tr")[1:]:
-        cells = [td.get_text(strip=True) for td in row.find_all("td")]
-        shown[(cells[0], cells[1])] = cells[3]
-    expected = tables.headline(summary, "nl")
-    assert len(shown) == len(expected) >= 10
-    for row in expected.itertuples(index=False):
-        indicator, year, _unit, value, key, raw = row
-        text = shown[(indicator, year)]
-        parsed = float(text.replace(".", "").replace(",", ".")) if text != "–" else None
+
+    rows = _table(soup, "Waarde")
+    assert len(rows) >= 10
+    for row in rows:
+        when = "last" if row["Jaar"] == str(last) else "period"
+        assert row["Jaar"] == (str(last) if when == "last" else f"{first}-{last}")
+        key, unit, divisor = HEADLINE_NL[(row["Indicator"], when)]
         part, field = key.split(".")
-        assert raw == summary[part][field]
-        if raw is None:
-            assert parsed is None
-            continue
-        divisor = {"persons": 1e3, "eur": 1e6, "share": 0.01}.get(
-            tables.labels.unit_kind(field), 1.0
+        assert row["Eenheid"] == unit, key
+        assert _close_to(_nl_number(row["Waarde"]), summary[part][field], divisor), key
+    shown_keys = {
+        HEADLINE_NL[(r["Indicator"], "last" if r["Jaar"] == str(last) else "period")][0]
+        for r in rows
+    }
+    assert {"period.public_cost_eur", "period.additional_participants"} <= shown_keys
+
+    per_instrument = _table(soup, "Instrument")
+    columns = {
+        f"Rechthebbenden (duizend personen), {last}": ("eligible", 1e3),
+        f"Gebruikers (duizend personen), {last}": ("users", 1e3),
+        f"Gebruiksgraad (%), {last}": ("take_up_rate", 0.01),
+        f"Overheidsuitgaven (miljoen euro (lopende prijzen)), {last}": ("public_cost_eur", 1e6),
+    }
+    assert per_instrument
+    for row in per_instrument:
+        entry = summary["by_instrument_last_year"][INSTRUMENTS_NL[row["Instrument"]]]
+        assert set(row) - {"Instrument"} == set(columns)
+        for header, (field, divisor) in columns.items():
+            assert _close_to(_nl_number(row[header]), entry[field], divisor), (row, header)
+
+
+def test_index_cells_equal_the_summaries(batch_run):
+    plan, _ = batch_run
+    soup = BeautifulSoup((plan.out / "index.html").read_text(), "html.parser")
+    rows = _table(soup, "Scenario")
+    summaries = {
+        summary_of(plan.out / "scenarios" / n)["label"]["nl"]: summary_of(
+            plan.out / "scenarios" / n
         )
-        assert parsed == pytest.approx(raw / divisor, abs=0.051 if divisor != 1 else 0.51)
+        for n in OK_SCENARIOS
+    }
+    first, last = YEARS.split("-")
+    columns = {
+        f"Overheidsuitgaven (miljoen euro (lopende prijzen)), {first}-{last}": (
+            "period.public_cost_eur",
+            1e6,
+        ),
+        f"Bijkomende deelnames (duizend deelnames (persoonsjaren)), {first}-{last}": (
+            "period.additional_participants",
+            1e3,
+        ),
+        f"Deelname aan opleiding (%), {last}": ("last_year.participation_rate", 0.01),
+        f"Gebruikers (duizend personen), {last}": ("last_year.users", 1e3),
+    }
+    checked = 0
+    for row in rows:
+        if row["Scenario"] not in summaries:
+            continue
+        summary = summaries[row["Scenario"]]
+        for header, (key, divisor) in columns.items():
+            part, field = key.split(".")
+            assert _close_to(_nl_number(row[header]), summary[part][field], divisor), header
+        checked += 1
+    assert checked == len(OK_SCENARIOS)
+    meta = soup.select_one(".meta").get_text(" ", strip=True)
+    assert "schaal 0,003" in meta and "seed 0" in meta and "1 replicatie" in meta
+    assert "scale" not in meta
+
+
+def test_reports_say_there_are_no_bands_with_one_replicate(batch_run):
+    plan, _ = batch_run
+    for folder in (plan.out / "scenarios" / "harmonised", plan.out / "comparison"):
+        text = BeautifulSoup((folder / "report.html").read_text(), "html.parser").get_text()
+        assert "Geen onzekerheidsmarges: 1 replicatie; gebruik --replicates" in text, folder
+
+
+def test_report_folders_are_readable_by_colleagues(batch_run):
+    import os
+    import stat
+
+    plan, _ = batch_run
+    mask = os.umask(0)
+    os.umask(mask)
+    expected = 0o777 & ~mask
+    run = plan.out / "scenarios" / "harmonised" / "run"
+    for path in (run.parent, run, plan.out / "comparison", plan.out / "population"):
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+    assert stat.S_IMODE((run / "summary.json").stat().st_mode) == 0o666 & ~mask
+    assert stat.S_IMODE((plan.out / "index.html").stat().st_mode) == 0o666 & ~mask
+
+
+def test_each_report_records_how_it_was_made(batch_run):
+    import json
+
+    plan, _ = batch_run
+    record = json.loads((plan.out / "scenarios" / "harmonised" / "report.json").read_text())
+    made = record["batch"]
+    assert made["notebook"] == "02_scenario_report.ipynb"
+    assert made["notebook_sha256"] == batch.file_hash(
+        plan.notebook_dir / "02_scenario_report.ipynb"
+    )
+    assert made["parameters"]["scale"] == SCALE and made["parameters"]["years"] == YEARS
+    assert made["parameters"]["lang"] == "nl" and made["parameters"]["seed"] == 0
 
 
 def test_population_and_comparison_reports(batch_run):
@@ -165,12 +337,29 @@ def test_rerun_skips_finished_reports_and_force_redoes_them(batch_run, notebooks
 
 
 def test_stale_temporary_folders_are_removed_and_never_count_as_done(tmp_path):
-    stale = tmp_path / "scenarios" / ".harmonised.tmp-4242"
+    import os
+    import subprocess
+    import sys
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = int(gone.stdout)
+    stale = tmp_path / "scenarios" / f".harmonised.tmp-{dead}"
     (stale / "figures").mkdir(parents=True)
     (stale / "report.html").write_text("half")
+    stale_file = tmp_path / f".index.html.tmp-{dead}-abc.html"
+    stale_file.write_text("half")
+    # A second batch writing to the same folder right now: its folders stay.
+    live = tmp_path / "scenarios" / f".status_quo.tmp-{os.getpid()}"
+    live.mkdir()
     assert not batch.is_done(tmp_path / "scenarios" / "harmonised")
     removed = batch.clean_stale(tmp_path)
-    assert removed == [stale] and not stale.exists()
+    assert sorted(removed) == sorted([stale, stale_file])
+    assert not stale.exists() and not stale_file.exists() and live.is_dir()
 
 
 def test_a_killed_batch_leaves_no_half_written_folder(tmp_path):
@@ -203,5 +392,9 @@ def test_a_killed_batch_leaves_no_half_written_folder(tmp_path):
     names = [p.name for p in (out / "scenarios").iterdir()]
     assert "harmonised" not in names  # only the hidden temporary folder, if anything
     assert all(n.startswith(".") for n in names)
-    batch.clean_stale(out)
+    # The writers are gone (killed); their folders go once the kernel has reaped them.
+    deadline = time.monotonic() + 20
+    while list((out / "scenarios").iterdir()) and time.monotonic() < deadline:
+        batch.clean_stale(out)
+        time.sleep(0.2)
     assert not list((out / "scenarios").iterdir())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 import pytest
 
@@ -38,7 +37,6 @@ def test_unknown_notebook_parameter(tmp_path, no_kernel):
         args.handler(args)
     (line,) = _problems(err.value)
     assert line.startswith("--param colour: unknown notebook parameter")
-    assert "\n" not in line
     assert "\n" not in line
     assert not (tmp_path / "r").exists()
 
@@ -79,15 +77,46 @@ def test_output_folder_under_a_file(tmp_path, no_kernel):
         args.handler(args)
 
 
-def test_unwritable_output_folder(tmp_path, monkeypatch, no_kernel):
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    real_access = os.access
-    monkeypatch.setattr(
-        os, "access", lambda p, m: False if str(p) == str(locked) else real_access(p, m)
-    )
-    with pytest.raises(InputError, match="--out: cannot write to"):
-        batch.make_plan(["status_quo"], locked / "r")
+@pytest.mark.parametrize("where", ["/proc/llr-sim-test", "/proc/llr-sim-test/reports"])
+def test_output_folder_that_cannot_be_made(where, no_kernel):
+    # Root passes os.access everywhere; the folder is made and written to, for real.
+    with pytest.raises(InputError, match=f"--out: cannot write to {where}"):
+        batch.make_plan(["status_quo"], where)
+
+
+def test_read_only_output_folder(tmp_path, monkeypatch, no_kernel):
+    import errno
+    import tempfile
+
+    def read_only(*_args, **_kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    with pytest.raises(InputError, match="--out: cannot write to .*Read-only file system"):
+        batch.make_plan(["status_quo"], tmp_path / "r")
+
+
+def test_a_refused_plan_leaves_no_folder(tmp_path, no_kernel):
+    with pytest.raises(InputError):
+        batch.make_plan(["nope"], tmp_path / "a" / "b")
+    assert not (tmp_path / "a").exists()
+
+
+def test_years_outside_the_model_are_refused_before_any_kernel(tmp_path, no_kernel):
+    args = _report_args("status_quo", "--out", str(tmp_path / "r"), "--years", "2000-2010")
+    with pytest.raises(InputError) as err:
+        args.handler(args)
+    (line,) = _problems(err.value)
+    assert line == "--years: must lie within 2023-2035, got 2000-2010"
+    with pytest.raises(InputError, match="years: must lie within 2023-2035"):
+        notebook.setup("02_scenario_report", scenario="harmonised", years="2024-2040")
+
+
+def test_lang_error_names_the_flag(tmp_path, no_kernel):
+    with pytest.raises(InputError) as err:
+        batch.make_plan(["status_quo"], tmp_path / "r", lang="fr")
+    (line,) = _problems(err.value)
+    assert line == "--lang: expected one of nl, en, got 'fr'"
 
 
 def test_every_problem_at_once(tmp_path, no_kernel):
@@ -101,7 +130,7 @@ def test_every_problem_at_once(tmp_path, no_kernel):
         "--scale",
         "--seed",
         "--years",
-        "lang",
+        "--lang",
     ]
 
 
@@ -118,3 +147,119 @@ def test_notebook_setup_checks_its_parameters(tmp_path):
     )
     assert found.scenario.name == "harmonised"
     assert found.simulate_kwargs["years"] == range(2024, 2027)
+
+
+# ---------------------------------------------------------------------------------------------
+# A finished batch folder and the settings it was made with
+
+
+def _fake_finished(plan, **changed) -> None:
+    """Write every folder of ``plan`` as if a batch had finished it (no kernel)."""
+    import json
+
+    jobs = batch._jobs(plan) + [batch._comparison_job(plan, list(plan.scenarios))]
+    for job in jobs:
+        folder = batch.Path(job.folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "report.html").write_text("<html></html>")
+        (folder / "notebook.ipynb").write_text("{}")
+        record = batch.job_record(job)
+        record["parameters"].update(changed)
+        manifest = {"batch": record, "scenarios": list(plan.scenarios)}
+        (folder / "report.json").write_text(json.dumps(manifest))
+
+
+def test_a_rerun_with_the_same_settings_skips_everything(tmp_path, no_kernel):
+    plan = batch.make_plan(["status_quo"], tmp_path / "b", scale=0.01, population=False)
+    _fake_finished(plan)
+    again = batch.make_plan(["status_quo"], tmp_path / "b", scale=0.01, population=False)
+    result = batch.run_batch(again, progress=False)
+    assert [s["status"] for s in result.statuses] == ["skipped", "skipped"]
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--scale", "0.02"),
+        ("--seed", "1"),
+        ("--lang", "en"),
+        ("--years", "2024-2026"),
+        ("--replicates", "3"),
+    ],
+)
+def test_a_rerun_with_other_settings_is_refused(tmp_path, no_kernel, flag, value):
+    from llr_sim.cli import main
+
+    out = tmp_path / "b"
+    plan = batch.make_plan(["status_quo"], out, scale=0.01, population=False)
+    _fake_finished(plan)
+    args = _report_args(
+        "status_quo", "--out", str(out), "--scale", "0.01", "--no-population", flag, value
+    )
+    with pytest.raises(InputError) as err:
+        args.handler(args)
+    (line,) = _problems(err.value)
+    assert line.startswith("--out: holds a batch made with scale 0.01, seed 0, lang nl")
+    assert line.endswith("; use --force or another folder")
+    # Through the command line: exit code 2, one line, before any kernel.
+    argv = ["report", "status_quo", "--out", str(out), "--scale", "0.01", "--no-population"]
+    assert main([*argv, flag, value]) == 2
+    # --force redoes the folders instead (the plan is accepted).
+    assert batch.make_plan(["status_quo"], out, scale=0.01, population=False, force=True).force
+
+
+def test_the_refusal_names_what_the_folder_was_made_with(tmp_path, capsys, no_kernel):
+    from llr_sim.cli import main
+
+    out = tmp_path / "b"
+    plan = batch.make_plan(["status_quo"], out, scale=0.01, population=False)
+    _fake_finished(plan)
+    code = main(["report", "status_quo", "--out", str(out), "--no-population"])
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err
+    assert "--out: holds a batch made with scale 0.01, seed 0, lang nl" in err
+    assert "use --force or another folder" in err
+
+
+def test_a_changed_notebook_is_refused(tmp_path, no_kernel):
+    import shutil
+
+    books = tmp_path / "notebooks"
+    shutil.copytree(notebook.NOTEBOOK_DIR, books)
+    out = tmp_path / "b"
+    plan = batch.make_plan(["status_quo"], out, notebook_dir=books, population=False)
+    _fake_finished(plan)
+    path = books / "02_scenario_report.ipynb"
+    path.write_text(path.read_text().replace("Scenariorapport", "Scenariorapport!"))
+    with pytest.raises(InputError, match="another version of 02_scenario_report.ipynb"):
+        batch.make_plan(["status_quo"], out, notebook_dir=books, population=False)
+
+
+def test_a_folder_without_a_record_is_refused(tmp_path, no_kernel):
+    out = tmp_path / "b"
+    (out / "scenarios" / "status_quo").mkdir(parents=True)
+    for name in ("report.html", "notebook.ipynb"):
+        (out / "scenarios" / "status_quo" / name).write_text("x")
+    with pytest.raises(InputError, match="--out: holds reports without a record"):
+        batch.make_plan(["status_quo"], out, population=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# The kernel
+
+
+def test_the_kernel_must_import_llr_sim(monkeypatch):
+    import sys
+
+    assert batch._imports_llr_sim(sys.executable)
+    assert batch._imports_llr_sim("python")  # jupyter_client runs it with this interpreter
+    assert not batch._imports_llr_sim("/bin/false")
+    assert not batch._imports_llr_sim("no-such-python-here")
+    monkeypatch.setattr(batch, "_imports_llr_sim", lambda _command: False)
+    batch.kernel_name.cache_clear()
+    try:
+        with pytest.raises(InputError, match="^kernel: the Jupyter kernel .*cannot import llr_sim"):
+            batch.kernel_name()
+    finally:
+        batch.kernel_name.cache_clear()

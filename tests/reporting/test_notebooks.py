@@ -100,7 +100,12 @@ def test_explore_notebook_from_the_notebooks_folder(tmp_path):
     papermill.execute_notebook(
         str(NOTEBOOK_DIR / "05_explore.ipynb"),
         str(out),
-        parameters={"scenario": "scenarios/portable_budget.yaml", "scale": SCALE, "years": YEARS},
+        parameters={
+            "scenario": "scenarios/portable_budget.yaml",
+            "scale": SCALE,
+            "years": YEARS,
+            "output_dir": str(tmp_path / "explore"),
+        },
         kernel_name=batch.kernel_name(),
         cwd=str(NOTEBOOK_DIR),
         progress_bar=False,
@@ -109,3 +114,25 @@ def test_explore_notebook_from_the_notebooks_folder(tmp_path):
     book = nbformat.read(out, as_version=4)
     mimes = {m for c in book.cells for o in c.get("outputs", []) for m in o.get("data", {})}
     assert "application/vnd.jupyter.widget-view+json" in mimes
+    assert (tmp_path / "explore").is_dir()  # not reports/ in the working tree
+
+
+def test_explorer_slider_changes_the_results(tmp_path):
+    pytest.importorskip("ipywidgets")
+    from llr_sim.reporting import explore, notebook
+
+    setup = notebook.setup(
+        "05_explore",
+        scenario="portable_budget",
+        scale=SCALE,
+        years=YEARS,
+        output_dir=tmp_path / "explore",
+    )
+    app = explore.Explorer(setup)
+    first = app.run().summary["period"]["public_cost_eur"]
+    control, slider = app.sliders["ontwikkelbudget.credit.annual_eur"]
+    slider.value = control.high if slider.value != control.high else control.low
+    app.button.click()  # what the user does: the button reruns with the slider's value
+    second = app.results.summary["period"]["public_cost_eur"]
+    assert second != pytest.approx(first, rel=1e-3)
+    assert app.values()[0]["ontwikkelbudget.credit.annual_eur"] == int(slider.value)
