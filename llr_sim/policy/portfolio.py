@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ import pandas as pd
 import yaml
 
 from llr_sim.errors import InputError, InputErrors
-from llr_sim.fileio import publish
+from llr_sim.fileio import atomic_write
 from llr_sim.policy.entitlements import entitlements
 from llr_sim.policy.parameters import INSTRUMENTS, load_yaml
 from llr_sim.policy.scenarios import Scenario
@@ -440,15 +438,8 @@ def write_csv_atomic(frame: pd.DataFrame, out: str | Path) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("--out", f"folder {str(folder)!r} does not exist")
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            _csv_ready(frame).to_csv(stream, index=False)
-        publish(temp)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    ready = _csv_ready(frame)
+    atomic_write(target, lambda tmp: ready.to_csv(tmp, index=False, encoding="utf-8"))
     return target
 
 
