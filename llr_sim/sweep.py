@@ -178,7 +178,7 @@ def _client(workers: int, scheduler: str | None):
                 f"within {SCHEDULER_TIMEOUT_S} s ({type(err).__name__})",
             ) from None
     cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     return Client(cluster), cluster
 
