@@ -90,12 +90,28 @@ class Employers:
         The employer's intensity, times the person's selection odds (education, age 55+), times
         ``1 + boost`` (the extra training the training-leave reimbursement causes), capped.
         """
+        base = self.selection_base(employer, education, age, behaviour)
+        return np.minimum(base * (1.0 + boost), 0.95)
+
+    def selection_base(
+        self, employer: np.ndarray, education: np.ndarray, age: np.ndarray, behaviour: Behaviour
+    ) -> np.ndarray:
+        """The employer's intensity times the person's selection odds, before any boost.
+
+        It does not depend on the incentives, so a counterfactual on the same persons can reuse
+        the scenario's array (``selection_probability`` multiplies it by ``1 + boost``).
+        """
         b = behaviour
         # Row -1 (no employer) reads an appended intensity of 0.
         intensity = np.append(self.base_intensity, 0.0)[employer]
         by_education = np.array([b["employer.selection_low"], 1.0, b["employer.selection_high"]])
         odds = by_education[education] * np.where(age >= 55, b["employer.selection_55_plus"], 1.0)
-        return np.minimum(intensity * odds * (1.0 + boost), 0.95)
+        return intensity * odds
+
+    @staticmethod
+    def probability_from_base(base: np.ndarray, boost: np.ndarray | None = None) -> np.ndarray:
+        """``selection_probability`` from ``selection_base`` (no boost: ``boost`` is None)."""
+        return np.minimum(base if boost is None else base * (1.0 + boost), 0.95)
 
     def record(
         self,

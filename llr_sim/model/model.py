@@ -153,6 +153,10 @@ class LLRModel(mesa.Model):
                 raise ValueError("a follower must start in the same year on the same seed")
             self.persons, self.base, self.rates = follow.persons, follow.base, follow.rates
         self.moves: YearMoves | None = None
+        # Arrays of the year that do not depend on the incentives, computed by the model stepping
+        # first and read by its follower (the counterfactual) on the same persons and draws.
+        self._shared: dict[str, object] = {}
+        self._shared_year: int | None = None
         self.employers = Employers(
             population.employers, behaviour, streams.rng(first_year, "employers")
         )
@@ -230,6 +234,21 @@ class LLRModel(mesa.Model):
             old = self.budget_vintages[:, : current - width + 1].sum(axis=1)
             self.budget_vintages = np.hstack([old[:, None], self.budget_vintages[:, -width + 1 :]])
 
+    def _year_cache(self, year: int) -> dict[str, object]:
+        """The incentive-free arrays of ``year`` shared with a follower (see ``_once``).
+
+        A leader on shared streams keeps them for its follower; the follower reads its
+        leader's and frees them when its own step is done. Without a follower nothing is kept.
+        """
+        if self.follow is not None:
+            lead = self.follow
+            return lead._shared if lead._shared_year == year else {}
+        if not self.streams.share:
+            self._shared, self._shared_year = {}, None
+            return {}
+        self._shared, self._shared_year = {}, year
+        return self._shared
+
     # -- the year ------------------------------------------------------------------------------
     def step(self) -> None:
         """One year."""
@@ -295,26 +314,46 @@ class LLRModel(mesa.Model):
         u_tc, u_form = s.draws(year, "timecredit", uni, uni)
         (arrival,) = s.draws(year, "arrival", uni)
 
+        # What does not depend on the incentives is computed once a year and shared with the
+        # counterfactual, which follows on the same persons, draws and behaviour (read-only).
+        cache = self._year_cache(year)
+
+        def once(name, make):
+            value = cache.get(name)
+            if value is None:
+                value = make()
+                for array in value if isinstance(value, tuple) else (value,):
+                    array.flags.writeable = False
+                cache[name] = value
+            return value
+
         # 4. Rules of the year, with the person's situation that the rules read.
         employer = p.employer
-        emp_vov_aware = _by_employer(self.employers.vov_aware, employer, False)
-        form_shares = np.cumsum(
-            [b["timecredit.form_shares.full"], b["timecredit.form_shares.half"]]
+        emp_vov_aware = once(
+            "emp_vov_aware", lambda: _by_employer(self.employers.vov_aware, employer, False)
         )
-        # searchsorted(form_shares, u, "right"): the count of thresholds at or below u.
-        form = (form_shares[0] <= u_form).astype(np.intp) + (form_shares[1] <= u_form)
-        # Federal time credit with a training motive exists with or without the Flemish premium:
-        # a private-sector employee with the federal seniority considers a long course on time
-        # credit - a decision of its own, planned with the employer, not a short course started
-        # on one's own initiative. Whether they go ahead (below) weighs the premium against the
-        # income lost.
-        time_credit_intent = (
-            (p.status == PRIVATE)
-            & (p.tenure >= 2)
-            & ~p.in_education
-            & (u_tc < b["timecredit.consider_rate"])
-        )
-        long_course = (u_long < b["course.long_share"]) | time_credit_intent
+
+        def course_plans():
+            form_shares = np.cumsum(
+                [b["timecredit.form_shares.full"], b["timecredit.form_shares.half"]]
+            )
+            # searchsorted(form_shares, u, "right"): the count of thresholds at or below u.
+            form = (form_shares[0] <= u_form).astype(np.intp) + (form_shares[1] <= u_form)
+            # Federal time credit with a training motive exists with or without the Flemish
+            # premium: a private-sector employee with the federal seniority considers a long
+            # course on time credit - a decision of its own, planned with the employer, not a
+            # short course started on one's own initiative. Whether they go ahead (below) weighs
+            # the premium against the income lost.
+            time_credit_intent = (
+                (p.status == PRIVATE)
+                & (p.tenure >= 2)
+                & ~p.in_education
+                & (u_tc < b["timecredit.consider_rate"])
+            )
+            long_course = (u_long < b["course.long_share"]) | time_credit_intent
+            return form, time_credit_intent, long_course
+
+        form, time_credit_intent, long_course = once("course_plans", course_plans)
         if on:
             pop = ~np.isnan(self.pop_year) & (year - np.nan_to_num(self.pop_year) < 6)
             frame = p.frame(
@@ -333,7 +372,7 @@ class LLRModel(mesa.Model):
             eligible = np.stack([table[f"{k}_eligible"].to_numpy(bool) for k in INSTRUMENTS])
             # Keep only the amounts the year needs, as arrays; the frames (reasons and all) are
             # freed before the rest of the year allocates its own arrays.
-            ent = {c: table[c].to_numpy(float).copy() for c in _AMOUNTS if c in table.columns}
+            ent = {c: np.array(table[c], dtype=float) for c in _AMOUNTS if c in table.columns}
             del table, frame
         else:
             ent = None
@@ -352,74 +391,100 @@ class LLRModel(mesa.Model):
             # Whoever holds a balance may spend it, credited this year or not (portability).
             eligible[OB] |= balance > 0
 
-        # 5. Awareness.
-        edu_mult = np.array([b["awareness.education_low"], 1.0, b["awareness.education_high"]])[
-            p.education
-        ]
+        # 5. Awareness (dec.awareness, with its factors taken per education level and per
+        # employer - three and a few thousand values - before they are spread over persons).
         aware = np.zeros((5, n), dtype=bool)
         if on:
+            levels = np.array([b["awareness.education_low"], 1.0, b["awareness.education_high"]])
+            overview = b["awareness.overview_multiplier"]
             for k, name in enumerate(INSTRUMENTS):
-                aware[k] = dec.awareness(
-                    b[f"awareness.base.{name}"],
-                    edu_mult,
-                    b["awareness.overview_multiplier"],
-                    b["awareness.word_of_mouth"],
-                    _by_employer(self.colleague_share[k], employer, 0.0),
-                    u_aware[k],
+                unaware = 1.0 - np.minimum(b[f"awareness.base.{name}"] * levels * overview, 1.0)
+                unheard = 1.0 - np.minimum(
+                    b["awareness.word_of_mouth"] * self.colleague_share[k], 1.0
                 )
+                chance = 1.0 - unaware[p.education] * _by_employer(unheard, employer, 1.0)
+                aware[k] = u_aware[k] < chance
 
         # 6. Wanting to train, and the course.
-        status = p.status
-        band = age_band(p.age)
-        logit = (
-            b["want.intercept"]
-            + np.array([b["want.education.low"], 0.0, b["want.education.high"]])[p.education]
-            + np.array(
-                [
-                    b["want.age.a18_24"],
-                    0.0,
-                    b["want.age.a35_44"],
-                    b["want.age.a45_54"],
-                    b["want.age.a55_66"],
-                ]
-            )[band]
-            + np.array(  # by status code: private, public, self-employed, unemployed, inactive
-                [
-                    0.0,
-                    0.0,
-                    b["want.status.self_employed"],
-                    b["want.status.unemployed"],
-                    b["want.status.inactive"],
-                ]
-            )[status]
-            + np.where(p.female, b["want.female"], 0.0)
-        )
+        band = once("band", lambda: age_band(p.age))
+
+        def base_logit():
+            return (
+                b["want.intercept"]
+                + np.array([b["want.education.low"], 0.0, b["want.education.high"]])[p.education]
+                + np.array(
+                    [
+                        b["want.age.a18_24"],
+                        0.0,
+                        b["want.age.a35_44"],
+                        b["want.age.a45_54"],
+                        b["want.age.a55_66"],
+                    ]
+                )[band]
+                + np.array(  # by status code: private, public, self-employed, unemployed, inactive
+                    [
+                        0.0,
+                        0.0,
+                        b["want.status.self_employed"],
+                        b["want.status.unemployed"],
+                        b["want.status.inactive"],
+                    ]
+                )[p.status]
+                + np.where(p.female, b["want.female"], 0.0)
+            )
+
         if ob_on:
+            logit = once("logit", base_logit)
             logit = logit + np.where(aware[OB] & (balance > 0), b["ontwikkelbudget.salience"], 0.0)
-        want = u_want < dec.logistic(logit)
+            want = u_want < dec.logistic(logit)
+        else:
+            want = once("want", lambda: u_want < dec.logistic(once("logit", base_logit)))
         prices = self.providers.price_index
-        short_price = (
-            b["course.short_price_eur"]
-            * prices[SHORT]
-            * np.exp(b["course.short_price_sd"] * z_price - b["course.short_price_sd"] ** 2 / 2)
+        price_factor = once(
+            "price_factor",
+            lambda: np.exp(
+                b["course.short_price_sd"] * z_price - b["course.short_price_sd"] ** 2 / 2
+            ),
         )
-        short_hours = b["course.short_hours"] * np.exp(b["course.short_hours_sd"] * z_hours)
+        short_price = b["course.short_price_eur"] * prices[SHORT] * price_factor
+        short_hours, hours = once(
+            "hours",
+            lambda: (
+                sh := b["course.short_hours"] * np.exp(b["course.short_hours_sd"] * z_hours),
+                np.where(long_course, b["course.long_hours"], sh),
+            ),
+        )
         price = np.where(long_course, b["course.long_price_eur"] * prices[LONG], short_price)
-        hours = np.where(long_course, b["course.long_hours"], short_hours)
 
         # 7. Employers: their own training, training leave, and shifting onto budgets.
         snap_vov = snap.sub("opleidingsverlof")
         vov_rate = float(snap_vov["reimbursement.eur_per_hour"]) if on else 0.0
-        hourly = np.maximum(p.wage / np.maximum(p.work_fraction, 0.1) / HOURS_PER_MONTH, 1.0)
-        boost = np.zeros(n)
+        hourly = once(
+            "hourly",
+            lambda: np.maximum(p.wage / np.maximum(p.work_fraction, 0.1) / HOURS_PER_MONTH, 1.0),
+        )
+        selection = once(
+            "selection",
+            lambda: self.employers.selection_base(employer, p.education, p.age, b),
+        )
         if on:
             boost = np.where(
                 eligible[VOV] & emp_vov_aware,
                 b["employer.vov_boost"] * np.minimum(vov_rate / hourly, 1.0),
                 0.0,
             )
-        p_emp = self.employers.selection_probability(employer, p.education, p.age, b, boost)
-        emp_trained = p.employee & (u_emp < p_emp) & ~p.in_education
+            p_emp = self.employers.probability_from_base(selection, boost)
+            emp_trained = p.employee & (u_emp < p_emp) & ~p.in_education
+        else:
+            # No boost: the same as the scenario's without one (x * (1 + 0) == x).
+            emp_trained = once(
+                "emp_trained_unboosted",
+                lambda: (
+                    p.employee
+                    & (u_emp < self.employers.probability_from_base(selection))
+                    & ~p.in_education
+                ),
+            )
         used = np.zeros((5, n), dtype=bool)
         cost = np.zeros((5, n))
         vov_hours = np.zeros(n)
@@ -447,11 +512,16 @@ class LLRModel(mesa.Model):
 
         # 8. Own-initiative training against the barriers, with the incentives one knows.
         candidate = (want | time_credit_intent) & ~emp_trained & ~p.in_education
-        employed = p.employed
-        income = np.where(employed & (p.wage > 0), p.wage, b["barrier.income_floor_eur"]).astype(
-            float
+        employed = once("employed", lambda: p.employed)
+        income, time_scale = once(
+            "income",
+            lambda: (
+                np.where(employed & (p.wage > 0), p.wage, b["barrier.income_floor_eur"]).astype(
+                    float
+                ),
+                np.where(employed, p.work_fraction, 0.5),
+            ),
         )
-        time_scale = np.where(employed, p.work_fraction, 0.5)
         hassle = {}
         for k, name in enumerate(INSTRUMENTS):
             factor = 1.0
@@ -501,31 +571,33 @@ class LLRModel(mesa.Model):
             ob_claim = dec.claims(benefit, hassle[OB], u_claim[OB], where=candidate & aware[OB])
             own_ob = np.where(ob_claim, benefit, 0.0)
 
+        who = np.flatnonzero(candidate)  # only the candidates decide
+
         # Time credit: the course's hours come out of working time; the person loses that part
-        # of the wage, partly replaced by the federal benefit and the Flemish premium.
-        tc = candidate & time_credit_intent
-        fraction = _FORM_FRACTION[form]
+        # of the wage, partly replaced by the federal benefit and the Flemish premium. Arrays
+        # over the candidates (``who``) only.
+        tc = time_credit_intent[who]
+        fraction = _FORM_FRACTION[form[who]]
         income_loss = np.where(
             tc,
-            p.wage
+            p.wage[who]
             * fraction
             * b["timecredit.months"]
             * (1.0 - b["timecredit.federal_benefit_share"]),
             0.0,
         )
         freed = fraction * FULL_TIME_HOURS_PER_YEAR * b["timecredit.months"] / 12
-        unpaid = np.where(tc, np.maximum(hours - freed * p.work_fraction, 0.0), hours)
-
-        who = np.flatnonzero(candidate)  # only the candidates decide
+        hours_who = hours[who]
+        unpaid = np.where(tc, np.maximum(hours_who - freed * p.work_fraction[who], 0.0), hours_who)
 
         def go_with(oc, vov, vok, ob):
             net = (
                 price[who]
                 - oc[who]
                 - ob[who]
-                + b["timecredit.income_weight"] * (income_loss[who] - vok[who])
+                + b["timecredit.income_weight"] * (income_loss - vok[who])
             )
-            free = np.maximum(unpaid[who] - vov[who], 0.0)
+            free = np.maximum(unpaid - vov[who], 0.0)
             pgo = dec.go_probability(
                 net, income[who], free, time_scale[who], b["barrier.money"], b["barrier.time"]
             )
@@ -565,12 +637,15 @@ class LLRModel(mesa.Model):
         own_trained = served
 
         # 9. Career guidance (workers).
-        g_odds = (
-            b["guidance.want"]
-            * np.where(p.female, b["guidance.female"], 1.0)
-            * np.where(p.education == 2, b["guidance.high"], 1.0)
-        )
-        want_guidance = employed & (u_guid < np.minimum(g_odds, 1.0))
+        def wants_guidance():
+            g_odds = (
+                b["guidance.want"]
+                * np.where(p.female, b["guidance.female"], 1.0)
+                * np.where(p.education == 2, b["guidance.high"], 1.0)
+            )
+            return employed & (u_guid < np.minimum(g_odds, 1.0))
+
+        want_guidance = once("want_guidance", wants_guidance)
         full = b["guidance.full_price_eur"] * prices[GUIDANCE]
         lbc_net = np.full(n, full)
         lbc_gov = np.zeros(n)
@@ -648,16 +723,23 @@ class LLRModel(mesa.Model):
                 uses = np.bincount(employer[users] + 1, minlength=m + 1)[1:]
                 self.colleague_share[k] = np.where(counts > 0, uses / np.maximum(counts, 1), 0.0)
 
+        lead = self.follow.outcome if self.follow is not None else None
+        if lead is not None and lead.year == year:
+            # The same persons as the run followed: its copies of their attributes serve both.
+            attributes = {
+                k: getattr(lead, k) for k in ("education", "female", "status", "firm_size", "age")
+            }
+            attributes["wage"] = lead.wage
+        else:
+            attributes = {
+                k: getattr(p, k).copy()
+                for k in ("education", "female", "status", "firm_size", "age", "wage")
+            }
         self.outcome = YearOutcome(
             year=year,
             weight=p.weight,
-            education=p.education.copy(),
             age_band=band,
-            female=p.female.copy(),
-            status=p.status.copy(),
-            firm_size=p.firm_size.copy(),
-            age=p.age.copy(),
-            wage=p.wage.copy(),
+            **attributes,
             trained=trained,
             guided=guided,
             employer_trained=emp_trained,
@@ -673,7 +755,11 @@ class LLRModel(mesa.Model):
             expired=expired,
             portability=portability,
         )
-        self.datacollector.collect(self)
+        if self.follow is None:
+            self.datacollector.collect(self)
+        else:
+            # The counterfactual's series is never read; its leader's shared arrays go now.
+            self.follow._shared, self.follow._shared_year = {}, None
 
     def _spend(self, amount: np.ndarray) -> None:
         """Take ``amount`` from each person's budget, oldest credit first.

@@ -344,8 +344,9 @@ def transition(
     persons.tenure[who] = 0.0
 
     # A year of work and of tenure for those who worked through the year.
-    persons.tenure[stay & ~move] += 1.0
-    persons.years_worked[persons.employed & ~entered] += 1
+    # Adding the masks (0 or 1) is the masked increment without gathering the rows.
+    persons.tenure += stay & ~move
+    persons.years_worked += persons.employed & ~entered
     np.minimum(persons.years_worked, 50, out=persons.years_worked)
     np.minimum(persons.tenure, 50, out=persons.tenure)
 

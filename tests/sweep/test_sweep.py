@@ -131,16 +131,17 @@ def test_a_killed_sweep_resumes_without_redoing_finished_tasks(tmp_path):
     proc = subprocess.Popen(args, start_new_session=True)
     tasks = out / "tasks"
     deadline = time.time() + 240
-    while time.time() < deadline and not (tasks.exists() and list(tasks.glob("*.parquet"))):
+    while time.time() < deadline and not (tasks.exists() and list(tasks.glob("[!.]*.parquet"))):
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    done = {p.name: p.stat().st_mtime_ns for p in tasks.glob("*.parquet")}
+    # Finished tasks only: a task killed while writing leaves a hidden temporary file.
+    done = {p.name: p.stat().st_mtime_ns for p in tasks.glob("[!.]*.parquet")}
     assert 1 <= len(done) < 4, "the sweep should have been killed part-way"
     assert not (out / "sweep.parquet").exists()
     result = subprocess.run(args, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    after = {p.name: p.stat().st_mtime_ns for p in tasks.glob("*.parquet")}
+    after = {p.name: p.stat().st_mtime_ns for p in tasks.glob("[!.]*.parquet")}
     assert len(after) == 4
     for name, mtime in done.items():
         assert after[name] == mtime, "a finished task was redone"
