@@ -317,14 +317,36 @@ class Job:
     title: str
 
 
+#: Longest a notebook cell may run (s); a kernel that stops answering fails instead of hanging.
+CELL_TIMEOUT_S = 1800
+
+
+def execute_notebook(notebook: str, output: str, *, tries: int = 2, **kwargs: Any) -> None:
+    """Run a notebook with papermill on a real kernel, with a cell timeout.
+
+    Rarely a kernel and its client wait on each other forever after a cell (both idle). Such a
+    cell times out after ``CELL_TIMEOUT_S`` and the notebook is run once more from the start;
+    an error raised by the notebook's own code is not retried.
+    """
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    kwargs.setdefault("execution_timeout", CELL_TIMEOUT_S)
+    for attempt in range(1, tries + 1):
+        try:
+            papermill.execute_notebook(notebook, output, progress_bar=False, **kwargs)
+            return
+        except (CellTimeoutError, DeadKernelError, TimeoutError):
+            if attempt == tries:
+                raise
+
+
 def run_job(job: Job) -> dict[str, Any]:
     """Execute the notebook into a hidden temporary folder, export HTML, then rename.
 
     On failure the partial folder becomes ``<folder>.failed`` (the notebook shows the error)
     and the finished folder, if any, is left as it was.
     """
-    import papermill
-
     from llr_sim.reporting.html import export_html
 
     final = Path(job.folder)
@@ -338,13 +360,12 @@ def run_job(job: Job) -> dict[str, Any]:
     status: dict[str, Any] = {"kind": job.kind, "name": job.name, "folder": str(final)}
     try:
         try:
-            papermill.execute_notebook(
+            execute_notebook(
                 job.notebook,
                 str(output),
                 parameters={**job.parameters, "output_dir": str(tmp)},
                 kernel_name=job.kernel,
                 cwd=str(tmp),
-                progress_bar=False,
                 log_output=False,
                 report_mode=False,
             )

@@ -263,3 +263,32 @@ def test_the_kernel_must_import_llr_sim(monkeypatch):
             batch.kernel_name()
     finally:
         batch.kernel_name.cache_clear()
+
+
+def test_a_hung_kernel_is_retried_once_but_a_notebook_error_is_not(monkeypatch):
+    import papermill
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    from llr_sim.reporting import batch
+
+    calls = []
+
+    def hung_once(notebook, output, **kwargs):
+        calls.append(kwargs["execution_timeout"])
+        if len(calls) == 1:
+            raise CellTimeoutError("no reply")
+
+    monkeypatch.setattr(papermill, "execute_notebook", hung_once)
+    batch.execute_notebook("nb.ipynb", "out.ipynb")
+    assert calls == [batch.CELL_TIMEOUT_S, batch.CELL_TIMEOUT_S]
+
+    def failing(notebook, output, **kwargs):
+        calls.append("error")
+        raise PapermillExecutionError(0, 1, "ValueError", "bad", "ValueError", [])
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", failing)
+    with pytest.raises(PapermillExecutionError):
+        batch.execute_notebook("nb.ipynb", "out.ipynb")
+    assert calls == ["error"]

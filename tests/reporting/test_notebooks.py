@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-import papermill
 import pytest
 
 from llr_sim.reporting import batch
@@ -73,7 +72,7 @@ def test_papermill_command_line_from_the_repository_root(tmp_path):
 
 def test_sensitivity_notebook(tmp_path):
     out = tmp_path / "04.ipynb"
-    papermill.execute_notebook(
+    batch.execute_notebook(
         str(NOTEBOOK_DIR / "04_sensitivity.ipynb"),
         str(out),
         parameters={
@@ -86,7 +85,7 @@ def test_sensitivity_notebook(tmp_path):
             "output_dir": str(tmp_path / "report"),
         },
         kernel_name=batch.kernel_name(),
-        progress_bar=False,
+        execution_timeout=300,
     )
     assert not _errors(out)
     assert (tmp_path / "report" / "figures" / "tornado_public_cost_eur.svg").is_file()
@@ -97,7 +96,7 @@ def test_sensitivity_notebook(tmp_path):
 def test_explore_notebook_from_the_notebooks_folder(tmp_path):
     pytest.importorskip("ipywidgets")
     out = tmp_path / "05.ipynb"
-    papermill.execute_notebook(
+    batch.execute_notebook(
         str(NOTEBOOK_DIR / "05_explore.ipynb"),
         str(out),
         parameters={
@@ -108,7 +107,7 @@ def test_explore_notebook_from_the_notebooks_folder(tmp_path):
         },
         kernel_name=batch.kernel_name(),
         cwd=str(NOTEBOOK_DIR),
-        progress_bar=False,
+        execution_timeout=300,
     )
     assert not _errors(out)
     book = nbformat.read(out, as_version=4)
