@@ -43,25 +43,31 @@ def entitlements(population: pd.DataFrame, when: dt.date, parameters: ParameterS
     Returns:
         The columns of every instrument module, same index as ``population``.
     """
-    parts = {
-        name: module.compute(population, when, parameters) for name, module in _MODULES.items()
-    }
     snapshot = parameters.at(when)
-    if snapshot["ontwikkelbudget.enabled"]:
+    closed = snapshot["ontwikkelbudget.replaces"] if snapshot["ontwikkelbudget.enabled"] else []
+    parts = {
+        # A closed instrument's rules are only run on no persons, for its columns and dtypes.
+        name: module.compute(
+            population.iloc[:0] if name in closed else population, when, parameters
+        )
+        for name, module in _MODULES.items()
+    }
+    if closed:
         n = len(population)
         replaced = pd.Categorical.from_codes(
             np.zeros(n, dtype=np.int8),
             categories=["replaced by the ontwikkelbudget in this scenario"],
         )
-        for name in snapshot["ontwikkelbudget.replaces"]:
-            frame = parts[name]
-            for col in frame.columns:
+        for name in closed:
+            columns = {}
+            for col, dtype in parts[name].dtypes.items():
                 if col == f"{name}_eligible":
-                    frame[col] = np.zeros(n, dtype=bool)
+                    columns[col] = np.zeros(n, dtype=bool)
                 elif col == f"{name}_reason":
-                    frame[col] = replaced
+                    columns[col] = replaced
                 elif col.endswith("_own_contribution_eur"):
-                    frame[col] = np.full(n, np.nan, dtype=np.float32)
+                    columns[col] = np.full(n, np.nan, dtype=np.float32)
                 else:
-                    frame[col] = np.zeros(n, dtype=frame[col].dtype)
+                    columns[col] = np.zeros(n, dtype=dtype)
+            parts[name] = pd.DataFrame(columns, index=population.index, copy=False)
     return pd.concat(parts.values(), axis=1)

@@ -29,6 +29,7 @@ from llr_sim.policy._frame import (
     amount_or_nan,
     as_float,
     column,
+    compare,
     decide,
     result,
     status_condition,
@@ -54,24 +55,30 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
     """
     p = parameters.at(when).sub(ID)
     n = len(population)
-    years_worked = as_float(population["years_worked"])
+    years_worked = population["years_worked"]
     min_career = p["eligibility.min_career_years"]
     window = p["eligibility.recent_window_years"]
     min_recent = p["eligibility.min_recent_years_worked"]
+    # min(years_worked, window) >= min_recent, without a minimum per person.
+    recent = compare(years_worked, ">=", min_recent) if window >= min_recent else np.bool_(False)
     last = as_float(column(population, "last_loopbaancheque_year"))
     period = p["cheques.period_years"]
     next_year = last + period
-    used_recently = ~np.isnan(last) & (when.year < next_year)
-    next_whole = np.nan_to_num(next_year).astype("int64")
+    used_recently = when.year < next_year  # false when never used: NaN compares false
+
+    def next_whole(rows: np.ndarray) -> np.ndarray:
+        """The year from which the persons at ``rows`` may use cheques again."""
+        return np.nan_to_num(next_year[rows]).astype("int64")
+
     eligible, reason = decide(
         [
             status_condition(population, p["eligibility.statuses"]),
             (
-                years_worked >= min_career,
+                compare(years_worked, ">=", min_career),
                 f"fewer than {min_career:g} years of work over the career",
             ),
             (
-                np.minimum(years_worked, window) >= min_recent,
+                recent,
                 f"less than {min_recent:g} year of work in the last {window:g} years",
             ),
             (

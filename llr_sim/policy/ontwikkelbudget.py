@@ -23,14 +23,16 @@ import pandas as pd
 
 from llr_sim.policy._frame import (
     amount,
-    as_float,
+    as_number,
+    compare,
     decide,
     equals,
     is_in,
     result,
+    select,
     status_condition,
 )
-from llr_sim.policy.parameters import ParameterSet
+from llr_sim.policy.parameters import ParameterSet, Snapshot
 from llr_sim.population.schema import EMPLOYED_STATUSES
 
 ID = "ontwikkelbudget"
@@ -51,47 +53,39 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
     p = parameters.at(when).sub(ID)
     n = len(population)
     enabled = bool(p["enabled"])
-    age = as_float(population["age"])
     min_age, max_age = p["eligibility.min_age"], p["eligibility.max_age"]
-    eligible, reason = decide(
-        [
+    checks = [
+        (
+            np.bool_(enabled),
+            "no ontwikkelbudget in this scenario (ontwikkelbudget.enabled is false)",
+        )
+    ]
+    if enabled:  # otherwise nobody gets past the first condition: the others are not computed
+        checks += [
             (
-                np.bool_(enabled),
-                "no ontwikkelbudget in this scenario (ontwikkelbudget.enabled is false)",
-            ),
-            (
-                (age >= min_age) & (age <= max_age),
+                compare(population["age"], ">=", min_age)
+                & compare(population["age"], "<=", max_age),
                 f"age outside {min_age:g}-{max_age:g}",
             ),
             status_condition(population, p["eligibility.statuses"]),
-        ],
-        n,
-    )
+        ]
+    eligible, reason = decide(checks, n)
     if not enabled:  # nobody is credited: no arithmetic over every person
         zeros = np.zeros(n)
         amounts = dict.fromkeys(("annual_credit_eur", "cap_eur", "co_payment_eur"), zeros)
         amounts["co_payment_share"] = zeros
     else:
         low = equals(population["education"], "low")
-        threshold = p["credit.prorata_below_work_fraction"]
-        work_fraction = as_float(population["work_fraction"])
-        working = is_in(population["status"], EMPLOYED_STATUSES)
-        # Workers below the threshold get credit x work_fraction / threshold; others in full.
-        factor = (
-            1.0 - working * np.maximum(1.0 - work_fraction / threshold, 0.0)
-            if threshold > 0
-            else 1.0
+        # The account cap, higher for the low educated: the two sums, picked per person and
+        # rounded to float32 as amount() rounds them, 0 for those not eligible.
+        caps = float(p["credit.cap_eur"]) + np.array([False, True]) * float(
+            p["topup.low_educated_cap_eur"]
         )
-        credit = (
-            float(p["credit.annual_eur"]) * factor
-            + low * float(p["topup.low_educated_eur"])
-            + (age >= p["topup.older_from_age"]) * float(p["topup.older_eur"])
-            + equals(population["status"], "unemployed") * float(p["topup.jobseeker_eur"])
-        )
-        cap = float(p["credit.cap_eur"]) + low * float(p["topup.low_educated_cap_eur"])
+        cap = select(low, caps[1], caps[0])
+        cap *= eligible
         amounts = {
-            "annual_credit_eur": amount(eligible, credit),
-            "cap_eur": amount(eligible, cap),
+            "annual_credit_eur": amount(eligible, _credit(population, p, low)),
+            "cap_eur": cap,
             "co_payment_eur": amount(eligible, float(p["co_payment.flat_eur"])),
             "co_payment_share": amount(eligible, float(p["co_payment.share"])),
         }
@@ -103,3 +97,35 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         },
         population.index,
     )
+
+
+def _credit(population: pd.DataFrame, p: Snapshot, low: np.ndarray) -> np.ndarray:
+    """The yearly credit of every person (float64), whether eligible or not.
+
+    ``annual * (1 - working * max(1 - work_fraction / threshold, 0))`` plus the top-ups for the
+    low educated, for older people and for jobseekers, added in that order: the same float64
+    arithmetic as over whole columns, done in place on one array.
+    """
+    n = len(population)
+    threshold = p["credit.prorata_below_work_fraction"]
+    annual = float(p["credit.annual_eur"])
+    if threshold > 0:
+        # Workers below the threshold get credit x work_fraction / threshold; others in full.
+        working = is_in(population["status"], EMPLOYED_STATUSES)
+        credit = np.divide(as_number(population["work_fraction"]), np.float64(threshold))
+        np.subtract(1.0, credit, out=credit)
+        np.maximum(credit, 0.0, out=credit)
+        credit *= working
+        np.subtract(1.0, credit, out=credit)  # the factor
+        credit *= annual
+    else:
+        credit = np.full(n, annual * 1.0)
+    topup = np.empty(n)
+    for persons, eur in (
+        (low, p["topup.low_educated_eur"]),
+        (compare(population["age"], ">=", p["topup.older_from_age"]), p["topup.older_eur"]),
+        (equals(population["status"], "unemployed"), p["topup.jobseeker_eur"]),
+    ):
+        np.multiply(persons, float(eur), out=topup)
+        credit += topup
+    return credit

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from llr_sim.policy._frame import (
     amount,
     as_bool,
-    as_float,
+    compare,
     decide,
     equals,
     pop_condition,
@@ -61,12 +62,13 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
     """
     p = parameters.at(when).sub(ID)
     below_age = p["eligibility.student_contract_below_age"]
-    student_contract = (
-        p["eligibility.excludes_student_contracts"]
-        & as_bool(population["in_education"])
-        & (as_float(population["age"]) < below_age)
-        & (as_float(population["work_fraction"]) > 0)
-    )
+    if p["eligibility.excludes_student_contracts"]:
+        student_contract = as_bool(population["in_education"]) & compare(
+            population["age"], "<", below_age
+        )
+        student_contract &= compare(population["work_fraction"], ">", 0)
+    else:
+        student_contract = np.bool_(False)
     eligible, reason = decide(
         [
             status_condition(population, p["eligibility.statuses"]),

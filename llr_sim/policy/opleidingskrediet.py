@@ -32,8 +32,8 @@ from llr_sim.policy._frame import (
     EPS,
     amount,
     as_bool,
-    as_float,
     column,
+    compare,
     decide,
     equals,
     is_in,
@@ -65,12 +65,14 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
     p = parameters.at(when).sub(ID)
     interruptions = p["eligibility.interruption_types"]
     career_break = column(population, "career_break")
-    work_fraction = as_float(population["work_fraction"])
-    tenure = as_float(population["tenure_years"])
     min_tenure = p["eligibility.min_tenure_years"]
     full_time_months = p["eligibility.full_time_months_before"]
     # The seniority condition (2 years) already covers the months; what remains is full time.
-    full_time_before = np.bool_(True) if full_time_months == 0 else work_fraction >= 1 - EPS
+    full_time_before = (
+        np.bool_(True)
+        if full_time_months == 0
+        else compare(population["work_fraction"], ">=", 1 - EPS)
+    )
     eligible, reason = decide(
         [
             status_condition(population, p["eligibility.statuses"]),
@@ -88,7 +90,7 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
                 ),
             ),
             (
-                tenure >= min_tenure,
+                compare(population["tenure_years"], ">=", min_tenure),
                 f"less than {min_tenure:g} years with the current employer",
             ),
             (
@@ -99,19 +101,28 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         ],
         len(population),
     )
+    # The premium is only computed for the eligible, who are few (on time credit), and rounded
+    # to float32 as amount() rounds it; the others get 0, as amount() gives them.
+    rows = np.flatnonzero(eligible)
+
+    def among_eligible(values: np.ndarray | np.bool_) -> np.ndarray | np.bool_:
+        return values[rows] if np.ndim(values) else values
+
     # One form of interruption per person: the sum picks its premium (0 without time credit).
-    premium = (
-        equals(career_break, "full") * float(p["premium.full_eur_per_month"])
-        + equals(career_break, "half") * float(p["premium.half_eur_per_month"])
-        + equals(career_break, "one_fifth") * float(p["premium.one_fifth_eur_per_month"])
-        + as_bool(population["lives_alone"])
+    premium = np.zeros(len(population), dtype=np.float32)
+    premium[rows] = (
+        among_eligible(equals(career_break, "full")) * float(p["premium.full_eur_per_month"])
+        + among_eligible(equals(career_break, "half")) * float(p["premium.half_eur_per_month"])
+        + among_eligible(equals(career_break, "one_fifth"))
+        * float(p["premium.one_fifth_eur_per_month"])
+        + among_eligible(as_bool(population["lives_alone"]))
         * float(p["premium.lives_alone_supplement_eur_per_month"])
     )
     return result(
         {
             f"{ID}_eligible": eligible,
             f"{ID}_reason": reason,
-            f"{ID}_monthly_premium_eur": amount(eligible, premium),
+            f"{ID}_monthly_premium_eur": premium,
             f"{ID}_max_months": amount(eligible, int(p["duration.max_months"]), np.int16),
         },
         population.index,

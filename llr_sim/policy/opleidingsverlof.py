@@ -30,15 +30,18 @@ from llr_sim.policy._frame import (
     amount,
     as_bool,
     as_float,
+    as_number,
     column,
+    compare,
     decide,
     pop_condition,
     region_condition,
     result,
+    select,
     status_condition,
     work_fraction_condition,
 )
-from llr_sim.policy.parameters import ParameterSet
+from llr_sim.policy.parameters import ParameterSet, Snapshot
 
 ID = "opleidingsverlof"
 
@@ -57,9 +60,7 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         ``_reimbursement_eur_per_hour``, ``_capped_wage_eur_per_month``, same index.
     """
     p = parameters.at(when).sub(ID)
-    work_fraction = as_float(population["work_fraction"])
     min_hours = p["eligibility.min_hours_per_week"]
-    hours_per_week = work_fraction * p["eligibility.full_time_hours_per_week"]
     eligible, reason = decide(
         [
             status_condition(population, p["eligibility.statuses"]),
@@ -67,32 +68,66 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
                 population, p["eligibility.work_regions"], "does not work at an establishment in {}"
             ),
             work_fraction_condition(population, p["eligibility.min_work_fraction"]),
-            (
-                hours_per_week >= min_hours - EPS,
+            (  # hours a week: the work fraction of a full-time week
+                compare(
+                    population["work_fraction"],
+                    ">=",
+                    min_hours - EPS,
+                    scale=p["eligibility.full_time_hours_per_week"],
+                ),
                 f"works fewer than {min_hours:g} hours a week",
             ),
             pop_condition(population, p["eligibility.high_educated_requires_pop"]),
         ],
         len(population),
     )
-    hours = (
-        p["hours.standard"]
-        + as_bool(column(population, "employer_initiative")) * p["hours.joint_initiative_extra"]
-    )
-    if p["hours.pro_rata_part_time"]:
-        hours = hours * np.minimum(work_fraction, 1.0)
-    wage = as_float(population["gross_monthly_wage_eur"])
     return result(
         {
             f"{ID}_eligible": eligible,
             f"{ID}_reason": reason,
-            f"{ID}_max_hours": amount(eligible, np.asarray(hours, dtype=float)),
+            f"{ID}_max_hours": _max_hours(population, p, eligible),
             f"{ID}_reimbursement_eur_per_hour": amount(
                 eligible, float(p["reimbursement.eur_per_hour"])
             ),
             f"{ID}_capped_wage_eur_per_month": amount(
-                eligible, np.minimum(wage, float(p["wage_ceiling.eur_per_month"]))
+                eligible,
+                np.minimum(  # float32 wages stay float32: see as_number
+                    as_number(population["gross_monthly_wage_eur"]),
+                    float(p["wage_ceiling.eur_per_month"]),
+                ),
             ),
         },
         population.index,
     )
+
+
+def _max_hours(population: pd.DataFrame, p: Snapshot, eligible: np.ndarray) -> np.ndarray:
+    """The maximum hours of leave of every person (0 when not eligible), as float32.
+
+    The standard hours, plus the extra hours when the employer proposes the training, times
+    ``min(work_fraction, 1)`` when part-timers get them pro rata; computed in float64 and then
+    rounded to float32. When the work fractions are float32 and both hour counts are exactly
+    float32 numbers, the product is computed in float32 instead: the float64 product of two
+    float32 numbers is exact, so rounding it to float32 gives the float32 product.
+    """
+    initiative = as_bool(column(population, "employer_initiative"))
+    # The hours without and with the employer's initiative, as the expression below gives them.
+    choices = p["hours.standard"] + np.array([False, True]) * p["hours.joint_initiative_extra"]
+    without, with_ = (float(h) for h in choices)
+    work_fraction = population["work_fraction"]
+    if (
+        p["hours.pro_rata_part_time"]
+        and work_fraction.dtype == np.float32
+        and all(abs(h) < 2.0**127 and float(np.float32(h)) == h for h in (without, with_))
+    ):
+        share = np.minimum(work_fraction.to_numpy(), np.float32(1.0))
+        if initiative.ndim:
+            share *= select(initiative, with_, without)
+        else:
+            share *= np.float32(with_ if initiative else without)
+        share *= eligible
+        return share
+    hours = p["hours.standard"] + initiative * p["hours.joint_initiative_extra"]
+    if p["hours.pro_rata_part_time"]:
+        hours = hours * np.minimum(as_float(work_fraction), 1.0)
+    return amount(eligible, np.asarray(hours, dtype=float))
