@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -250,22 +251,33 @@ def run_once(
             incentives=False,
             follow=model,
         )
-    tables = []
-    for year in range(first, years[-1] + 1):
-        model.step()
-        if cf is not None:
-            cf.step()
-        if year >= years[0]:
-            tables.append(year_table(scenario.name, model.outcome, (cf or model).outcome))
-            if progress is not None:
-                progress.update(1)
-        if cf is not None:
-            # Only the year's indicators are kept: the counterfactual's per-person arrays and
-            # the year's shared draws go before the next year starts.
-            cf.outcome = None
-            streams.release()
+    tables: list[Future] = []
+    # A year's indicator table is summed in a second thread while the model steps through the
+    # next year (numpy releases the GIL in both): it reads only that year's outcomes, which no
+    # later step writes. One table at a time, so at most two years' outcomes are alive.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llr-sim-tables") as pool:
+        for year in range(first, years[-1] + 1):
+            model.step()
+            if cf is not None:
+                cf.step()
+            if year >= years[0]:
+                if tables:
+                    tables[-1].result()
+                    if progress is not None:
+                        progress.update(1)
+                tables.append(
+                    pool.submit(year_table, scenario.name, model.outcome, (cf or model).outcome)
+                )
+            if cf is not None:
+                # Only the year's indicators are kept: the counterfactual's per-person arrays
+                # and the year's shared draws go before the next year starts.
+                cf.outcome = None
+                streams.release()
+        frames = [table.result() for table in tables]
+    if progress is not None:
+        progress.update(1)
     series = model.datacollector.get_model_vars_dataframe()
-    return pd.concat(tables, ignore_index=True), series[series["year"] >= years[0]]
+    return pd.concat(frames, ignore_index=True), series[series["year"] >= years[0]]
 
 
 def simulate(

@@ -56,6 +56,7 @@ _AMOUNTS = (
     "loopbaancheques_own_contribution_eur",
 )
 _FORM_FRACTION = np.array([1.0, 0.5, 0.2])
+N = np.newaxis
 
 
 @dataclass
@@ -104,9 +105,32 @@ class YearOutcome:
     portability: np.ndarray
 
 
-def _by_employer(values: np.ndarray, employer: np.ndarray, none: object) -> np.ndarray:
-    """Each person's employer's value (``none`` for persons without an employer, id -1)."""
-    return np.append(values, np.array([none], dtype=values.dtype))[employer]
+def _zeros(shape: int | tuple[int, ...], dtype: type = float) -> np.ndarray:
+    """A read-only array of zeros that takes no memory (for what stays 0 in a year)."""
+    return np.broadcast_to(np.zeros(1, dtype=dtype), shape)
+
+
+def _draw_plan(n: int, *, transitions: bool = False) -> list[tuple[str, tuple]]:
+    """The draws of a year for ``n`` persons, in the order the step uses them.
+
+    With ``transitions``, the uniforms of the labour transitions (``persons.transition``) first.
+    """
+    uni, nor = ("random", n), ("standard_normal", n)
+    labour = ("labour", "mobility", "donor", "education_exit", "entry") if transitions else ()
+    return [
+        *((purpose, (uni,)) for purpose in labour),
+        ("timecredit", (uni, uni)),
+        ("course", (uni, nor, nor)),
+        ("awareness", (("random", (5, n)),)),
+        ("claim", (("random", (5, n)),)),
+        ("want", (uni,)),
+        ("employer_training", (uni,)),
+        ("employer_vov", (uni,)),
+        ("substitution", (uni,)),
+        ("go", (uni,)),
+        ("guidance", (uni, uni)),
+        ("arrival", (uni,)),
+    ]
 
 
 class LLRModel(mesa.Model):
@@ -145,12 +169,16 @@ class LLRModel(mesa.Model):
         behaviour = behaviour_for(first_year)
         self.follow = follow
         if follow is None:
+            # The first year's draws are made while the model is being set up.
+            streams.prefetch(first_year, _draw_plan(len(population.persons)))
             self.persons = Persons.from_frame(population.persons)
             self.base = self.persons.copy()
             self.rates = inflow_rates(self.base, behaviour)
         else:
             if follow.first_year != first_year or follow.streams.seed != streams.seed:
                 raise ValueError("a follower must start in the same year on the same seed")
+            if follow.year != first_year - 1:
+                raise ValueError("a follower must be made before the model it follows steps")
             self.persons, self.base, self.rates = follow.persons, follow.base, follow.rates
         self.moves: YearMoves | None = None
         # Arrays of the year that do not depend on the incentives, computed by the model stepping
@@ -168,7 +196,10 @@ class LLRModel(mesa.Model):
         self.providers = Providers()
         ProviderAgent.create_agents(self, 3, segment=np.arange(3))
         n = self.persons.n
-        self._init_rights(behaviour)
+        if follow is None:
+            self._init_rights(behaviour)
+        else:  # the same past, drawn once: the leader has not stepped yet
+            self.last_lbc_year, self.pop_year = follow.last_lbc_year.copy(), follow.pop_year.copy()
         self.colleague_share = np.zeros((5, self.employers.m))
         self.budget_vintages = np.zeros((n, 1), dtype=np.float64)
         self.outcome: YearOutcome | None = None
@@ -195,7 +226,7 @@ class LLRModel(mesa.Model):
 
     def _total_cost(self) -> float:
         o = self.outcome
-        return float(o.cost.sum(axis=0) @ o.weight) if o is not None else 0.0
+        return float((o.cost @ o.weight).sum()) if o is not None else 0.0
 
     # -- state ---------------------------------------------------------------------------------
     def _init_rights(self, behaviour: Behaviour) -> None:
@@ -265,6 +296,11 @@ class LLRModel(mesa.Model):
         on = self.incentives
         ob_on = on and bool(snap["ontwikkelbudget.enabled"])
 
+        if self.follow is None:
+            # The year's draws are made in the background while the labour moves and the rules
+            # run (a follower reads its leader's).
+            s.prefetch(year, _draw_plan(n, transitions=year > self.first_year))
+
         # 1. Labour transitions (the population is the state of the base year).
         if year > self.first_year:
             if self.follow is None:
@@ -282,37 +318,40 @@ class LLRModel(mesa.Model):
         # 2. Rights: the personal budget's expiry, forfeits and credit.
         if ob_on:
             self._budget_shape(snap)
-        balance_start = self.balance
-        expired = np.zeros(n)
-        expired[entered] = balance_start[entered]  # a person who leaves takes nothing along
-        self.budget_vintages[entered] = 0.0
-        portable = bool(snap["ontwikkelbudget.portable"])
-        positive = self.budget_vintages.sum(axis=1) > 0
-        portability = changed & positive & portable
-        if not portable:
-            lost = changed & positive
-            expired[lost] += self.budget_vintages[lost].sum(axis=1)
-            self.budget_vintages[lost] = 0.0
-        if ob_on and snap["ontwikkelbudget.credit.expires"]:
-            expired += self.budget_vintages[:, 0]
-            self.budget_vintages = np.roll(self.budget_vintages, -1, axis=1)
-            self.budget_vintages[:, -1] = 0.0
+        # Nobody holds a budget (no budget yet, or the counterfactual): nothing expires, moves
+        # or is forfeited, and every balance is 0.
+        no_budget = not self.budget_vintages.any()
+        if no_budget:
+            expired = balance_start = _zeros(n)
+            portability = _zeros(n, bool)
+        else:
+            expired = np.zeros(n)
+            balance_start = self.balance
+            expired[entered] = balance_start[entered]  # a person who leaves takes nothing along
+            self.budget_vintages[entered] = 0.0
+            portable = bool(snap["ontwikkelbudget.portable"])
+            positive = self.budget_vintages.sum(axis=1) > 0
+            portability = changed & positive & portable
+            if not portable:
+                lost = changed & positive
+                expired[lost] += self.budget_vintages[lost].sum(axis=1)
+                self.budget_vintages[lost] = 0.0
+            if ob_on and snap["ontwikkelbudget.credit.expires"]:
+                expired += self.budget_vintages[:, 0]
+                self.budget_vintages = np.roll(self.budget_vintages, -1, axis=1)
+                self.budget_vintages[:, -1] = 0.0
 
         # 3. Draws of the year (every purpose drawn in full, whatever the scenario).
         # With shared streams the counterfactual reads the scenario's arrays, drawn once.
-        uni = ("random", n)
-        nor = ("standard_normal", n)
-        (u_aware,) = s.draws(year, "awareness", ("random", (5, n)))
-        (u_claim,) = s.draws(year, "claim", ("random", (5, n)))
-        (u_want,) = s.draws(year, "want", uni)
-        u_long, z_price, z_hours = s.draws(year, "course", uni, nor, nor)
-        (u_go,) = s.draws(year, "go", uni)
-        (u_emp,) = s.draws(year, "employer_training", uni)
-        (u_emp_vov,) = s.draws(year, "employer_vov", uni)
-        (u_sub,) = s.draws(year, "substitution", uni)
-        u_guid, u_guid_go = s.draws(year, "guidance", uni, uni)
-        u_tc, u_form = s.draws(year, "timecredit", uni, uni)
-        (arrival,) = s.draws(year, "arrival", uni)
+        draws = {purpose: s.draws(year, purpose, *kinds) for purpose, kinds in _draw_plan(n)}
+        u_tc, u_form = draws["timecredit"]
+        u_long, z_price, z_hours = draws["course"]
+        ((u_aware,), (u_claim,), (u_want,)) = draws["awareness"], draws["claim"], draws["want"]
+        ((u_emp,), (u_emp_vov,)) = draws["employer_training"], draws["employer_vov"]
+        ((u_sub,), (u_go,)) = draws["substitution"], draws["go"]
+        u_guid, u_guid_go = draws["guidance"]
+        (arrival,) = draws["arrival"]
+        del draws
 
         # What does not depend on the incentives is computed once a year and shared with the
         # counterfactual, which follows on the same persons, draws and behaviour (read-only).
@@ -329,8 +368,14 @@ class LLRModel(mesa.Model):
 
         # 4. Rules of the year, with the person's situation that the rules read.
         employer = p.employer
+        m = self.employers.m
+        # Each person's employer row as an index (m, one past the last, for "no employer"),
+        # and the person's (education, employer) cell: per-employer and per-level values are
+        # computed on their few hundred thousand cells and then read per person.
+        emp_row = once("emp_row", lambda: np.where(employer < 0, m, employer).astype(np.intp))
+        edu_emp = once("edu_emp", lambda: p.education.astype(np.intp) * (m + 1) + emp_row)
         emp_vov_aware = once(
-            "emp_vov_aware", lambda: _by_employer(self.employers.vov_aware, employer, False)
+            "emp_vov_aware", lambda: np.append(self.employers.vov_aware, False)[emp_row]
         )
 
         def course_plans():
@@ -355,7 +400,7 @@ class LLRModel(mesa.Model):
 
         form, time_credit_intent, long_course = once("course_plans", course_plans)
         if on:
-            pop = ~np.isnan(self.pop_year) & (year - np.nan_to_num(self.pop_year) < 6)
+            pop = year - self.pop_year < 6  # False where there is no POP (NaN)
             frame = p.frame(
                 {
                     "career_guidance_pop": pop,
@@ -370,30 +415,38 @@ class LLRModel(mesa.Model):
             )
             table = entitlements(frame, when, params)
             eligible = np.stack([table[f"{k}_eligible"].to_numpy(bool) for k in INSTRUMENTS])
-            # Keep only the amounts the year needs, as arrays; the frames (reasons and all) are
-            # freed before the rest of the year allocates its own arrays.
-            ent = {c: np.array(table[c], dtype=float) for c in _AMOUNTS if c in table.columns}
+            # Keep only the amounts the year needs, as arrays in the rules' own dtypes; the
+            # frames (reasons and all) are freed before the rest of the year allocates its own.
+            amounts = {c: table[c].to_numpy() for c in _AMOUNTS if c in table.columns}
             del table, frame
         else:
-            ent = None
-            eligible = np.zeros((5, n), dtype=bool)
+            amounts = {}
+            eligible = _zeros((5, n), bool)
+
+        def ent(name: str, rows: np.ndarray | None = None) -> np.ndarray:
+            """An amount of the rules in float64, for all persons or for ``rows`` (0 if closed)."""
+            if not on:
+                return np.zeros(n if rows is None else len(rows))
+            values = amounts[name] if rows is None else amounts[name][rows]
+            return values.astype(np.float64)
 
         # Credit of the personal budget, up to the cap.
-        credit = np.zeros(n)
+        credit = _zeros(n)
         if ob_on:
-            annual = ent["ontwikkelbudget_annual_credit_eur"]
-            cap = ent["ontwikkelbudget_cap_eur"]
+            annual = ent("ontwikkelbudget_annual_credit_eur")
+            cap = ent("ontwikkelbudget_cap_eur")
             room = np.maximum(cap - self.budget_vintages.sum(axis=1), 0.0)
             credit = np.where(eligible[OB], np.minimum(annual, room), 0.0)
             self.budget_vintages[:, -1] += credit
-        balance = self.budget_vintages.sum(axis=1)
+        balance = _zeros(n) if no_budget and not ob_on else self.budget_vintages.sum(axis=1)
         if ob_on:
             # Whoever holds a balance may spend it, credited this year or not (portability).
             eligible[OB] |= balance > 0
 
         # 5. Awareness (dec.awareness, with its factors taken per education level and per
-        # employer - three and a few thousand values - before they are spread over persons).
-        aware = np.zeros((5, n), dtype=bool)
+        # employer - three and a few hundred thousand values - before they are read per person).
+        # Only those who could claim need to know: ``aware(k, rows)`` answers for those rows.
+        chances = []
         if on:
             levels = np.array([b["awareness.education_low"], 1.0, b["awareness.education_high"]])
             overview = b["awareness.overview_multiplier"]
@@ -402,16 +455,28 @@ class LLRModel(mesa.Model):
                 unheard = 1.0 - np.minimum(
                     b["awareness.word_of_mouth"] * self.colleague_share[k], 1.0
                 )
-                chance = 1.0 - unaware[p.education] * _by_employer(unheard, employer, 1.0)
-                aware[k] = u_aware[k] < chance
+                # 1 - unaware * unheard for each (education, employer) cell.
+                chances.append((1.0 - np.outer(unaware, np.append(unheard, 1.0))).ravel())
+
+        def aware(k: int, rows: np.ndarray, cells: np.ndarray | None = None) -> np.ndarray:
+            """Whether the persons ``rows`` (in ``cells``, if known) know instrument ``k``."""
+            if not on:
+                return np.zeros(len(rows), dtype=bool)
+            return u_aware[k, rows] < chances[k][edu_emp[rows] if cells is None else cells]
 
         # 6. Wanting to train, and the course.
         band = once("band", lambda: age_band(p.age))
+        # The wish to train depends on education, age band, status and sex only: its logit is
+        # one of 150 values, computed per cell (in the same order of sums) and read per person.
+        cell = once(
+            "want_cell",
+            lambda: ((p.education.astype(np.intp) * 5 + band) * 5 + p.status) * 2 + p.female,
+        )
 
         def base_logit():
             return (
                 b["want.intercept"]
-                + np.array([b["want.education.low"], 0.0, b["want.education.high"]])[p.education]
+                + np.array([b["want.education.low"], 0.0, b["want.education.high"]])[:, N, N, N]
                 + np.array(
                     [
                         b["want.age.a18_24"],
@@ -420,7 +485,7 @@ class LLRModel(mesa.Model):
                         b["want.age.a45_54"],
                         b["want.age.a55_66"],
                     ]
-                )[band]
+                )[:, N, N]
                 + np.array(  # by status code: private, public, self-employed, unemployed, inactive
                     [
                         0.0,
@@ -429,16 +494,24 @@ class LLRModel(mesa.Model):
                         b["want.status.unemployed"],
                         b["want.status.inactive"],
                     ]
-                )[p.status]
-                + np.where(p.female, b["want.female"], 0.0)
-            )
+                )[:, N]
+                + np.array([0.0, b["want.female"]])
+            ).ravel()
 
         if ob_on:
-            logit = once("logit", base_logit)
-            logit = logit + np.where(aware[OB] & (balance > 0), b["ontwikkelbudget.salience"], 0.0)
-            want = u_want < dec.logistic(logit)
+            logit = base_logit()
+            # The budget's salience adds to the logit of those who know it and hold a balance.
+            salient = np.zeros(n, dtype=bool)
+            holders = np.flatnonzero(balance > 0)
+            salient[holders] = aware(OB, holders)
+            chance = np.where(
+                salient,
+                dec.logistic(logit + b["ontwikkelbudget.salience"])[cell],
+                dec.logistic(logit)[cell],
+            )
+            want = u_want < chance
         else:
-            want = once("want", lambda: u_want < dec.logistic(once("logit", base_logit)))
+            want = once("want", lambda: u_want < dec.logistic(base_logit())[cell])
         prices = self.providers.price_index
         price_factor = once(
             "price_factor",
@@ -485,10 +558,10 @@ class LLRModel(mesa.Model):
                     & ~p.in_education
                 ),
             )
-        used = np.zeros((5, n), dtype=bool)
-        cost = np.zeros((5, n))
+        # Without incentives nobody uses or costs anything.
+        used = np.zeros((5, n), dtype=bool) if on else _zeros((5, n), bool)
+        cost = np.zeros((5, n)) if on else _zeros((5, n))
         vov_hours = np.zeros(n)
-        max_hours = ent["opleidingsverlof_max_hours"] if on else np.zeros(n)
         emp_vov = (
             emp_trained
             & eligible[VOV]
@@ -496,11 +569,13 @@ class LLRModel(mesa.Model):
             & (short_hours >= 32)
             & (u_emp_vov < b["employer.vov_registration"])
         )
-        vov_hours[emp_vov] = np.minimum(short_hours, max_hours)[emp_vov]
-        used[VOV] |= emp_vov
-        shifted = np.zeros(n, dtype=bool)
-        ob_pay = np.zeros(n)
+        registered = np.flatnonzero(emp_vov)  # none without incentives
+        vov_hours[registered] = np.minimum(
+            short_hours[registered], ent("opleidingsverlof_max_hours", registered)
+        )
+        shifted = _zeros(n, bool)
         covers_training = ob_on and bool(snap["ontwikkelbudget.covers.training"])
+        ob_pay = np.zeros(n) if covers_training else _zeros(n)
         if covers_training:
             shifted = (
                 emp_trained
@@ -529,49 +604,53 @@ class LLRModel(mesa.Model):
             if channel in snap and snap[channel] == "single_digital_counter":
                 factor = b["hassle.single_counter_factor"]
             hassle[k] = b[f"hassle.{name}"] * factor
-        oc_sub = np.zeros(n)
-        own_vov = np.zeros(n)
-        vok_premium = np.zeros(n)
-        own_ob = np.zeros(n)
+        # Only the candidates decide: the claims are worked out over their rows (``who``), then
+        # written into arrays over all persons (0 for everyone else).
+        who = np.flatnonzero(candidate)
+        price_who, hours_who = price[who], hours[who]
+        oc_sub, own_vov, vok_premium = (np.zeros(n) if on else _zeros(n) for _ in range(3))
+        own_ob = np.zeros(n) if covers_training else _zeros(n)
         if on:
+            u_claim_who = u_claim[:, who]
+            cells_who = edu_emp[who]
+            aware_who = np.stack([aware(k, who, cells_who) for k in range(5)])
+            eligible_who = eligible[:, who]
             share = float(snap["opleidingscheques.co_financing.government_share"])
-            oc_max = ent["opleidingscheques_max_subsidy_eur"]
-            benefit = np.minimum(share * price, oc_max)
+            oc_max = ent("opleidingscheques_max_subsidy_eur", who)
+            benefit = np.minimum(share * price_who, oc_max)
             oc_claim = dec.claims(
-                benefit, hassle[OC], u_claim[OC], where=candidate & eligible[OC] & aware[OC]
+                benefit, hassle[OC], u_claim_who[OC], where=eligible_who[OC] & aware_who[OC]
             )
-            oc_sub = np.where(oc_claim, benefit, 0.0)
-            cover = np.minimum(hours, max_hours)
-            benefit = cover * hourly * np.minimum(p.work_fraction, 1.0)
+            oc_sub[who] = np.where(oc_claim, benefit, 0.0)
+            cover = np.minimum(hours_who, ent("opleidingsverlof_max_hours", who))
+            benefit = cover * hourly[who] * np.minimum(p.work_fraction[who], 1.0)
             vov_claim = dec.claims(
                 benefit,
                 hassle[VOV],
-                u_claim[VOV],
-                where=candidate & eligible[VOV] & aware[VOV] & (hours >= 32),
+                u_claim_who[VOV],
+                where=eligible_who[VOV] & aware_who[VOV] & (hours_who >= 32),
             )
-            own_vov = np.where(vov_claim, cover, 0.0)
+            own_vov[who] = np.where(vov_claim, cover, 0.0)
             months = b["timecredit.months"]
-            premium = ent["opleidingskrediet_monthly_premium_eur"] * months
+            premium = ent("opleidingskrediet_monthly_premium_eur", who) * months
             vok_claim = dec.claims(
                 premium,
                 hassle[VOK],
-                u_claim[VOK],
-                where=candidate & time_credit_intent & eligible[VOK] & aware[VOK],
+                u_claim_who[VOK],
+                where=time_credit_intent[who] & eligible_who[VOK] & aware_who[VOK],
             )
-            vok_premium = np.where(vok_claim, premium, 0.0)
+            vok_premium[who] = np.where(vok_claim, premium, 0.0)
         if covers_training:
             co_share = float(snap["ontwikkelbudget.co_payment.share"])
             flat = float(snap["ontwikkelbudget.co_payment.flat_eur"])
-            payable = np.maximum(price * (1 - co_share) - flat, 0.0)
+            payable = np.maximum(price_who * (1 - co_share) - flat, 0.0)
             # A long programme's fees recur each year: its taker counts on a share of the
             # balance this year and keeps the rest for later years, so a larger balance lowers
             # the out-of-pocket cost (and the financial barrier) of longer courses.
-            years = np.where(long_course, b["course.long_programme_years"], 1.0)
-            benefit = dec.budget_cover(balance, payable, years)
-            ob_claim = dec.claims(benefit, hassle[OB], u_claim[OB], where=candidate & aware[OB])
-            own_ob = np.where(ob_claim, benefit, 0.0)
-
-        who = np.flatnonzero(candidate)  # only the candidates decide
+            years = np.where(long_course[who], b["course.long_programme_years"], 1.0)
+            benefit = dec.budget_cover(balance[who], payable, years)
+            ob_claim = dec.claims(benefit, hassle[OB], u_claim_who[OB], where=aware_who[OB])
+            own_ob[who] = np.where(ob_claim, benefit, 0.0)
 
         # Time credit: the course's hours come out of working time; the person loses that part
         # of the wage, partly replaced by the federal benefit and the Flemish premium. Arrays
@@ -587,7 +666,6 @@ class LLRModel(mesa.Model):
             0.0,
         )
         freed = fraction * FULL_TIME_HOURS_PER_YEAR * b["timecredit.months"] / 12
-        hours_who = hours[who]
         unpaid = np.where(tc, np.maximum(hours_who - freed * p.work_fraction[who], 0.0), hours_who)
 
         def go_with(oc, vov, vok, ob):
@@ -622,105 +700,110 @@ class LLRModel(mesa.Model):
             own_go = go_with(oc_sub, own_vov, vok_premium, own_ob)
 
         # Providers: places within capacity, in order of arrival.
-        demand = np.array(
-            [
-                p.weight[own_go & ~long_course].sum(),
-                p.weight[own_go & long_course].sum(),
-                0.0,
-            ]
-        )
-        served = own_go.copy()
-        for seg, mask in ((SHORT, ~long_course), (LONG, long_course)):
-            asking = own_go & mask
-            got = dec.ration(np.where(asking, p.weight, 0.0), arrival, self.providers.capacity[seg])
-            served &= ~asking | got
-        own_trained = served
+        goes = np.flatnonzero(own_go)
+        goes_long = long_course[goes]
+        weight_goes = p.weight[goes]
+        demand = np.array([weight_goes[~goes_long].sum(), weight_goes[goes_long].sum(), 0.0])
+        own_trained = own_go.copy()
+        for seg, mask in ((SHORT, ~goes_long), (LONG, goes_long)):
+            asking = goes[mask]
+            got = dec.ration(p.weight[asking], arrival[asking], self.providers.capacity[seg])
+            own_trained[asking[~got]] = False
 
         # 9. Career guidance (workers).
         def wants_guidance():
+            # The odds by sex and (high) education: four values, read per person.
             g_odds = (
                 b["guidance.want"]
-                * np.where(p.female, b["guidance.female"], 1.0)
-                * np.where(p.education == 2, b["guidance.high"], 1.0)
+                * np.array([1.0, b["guidance.female"]])[:, N]
+                * np.array([1.0, b["guidance.high"]])
             )
-            return employed & (u_guid < np.minimum(g_odds, 1.0))
+            chance = np.minimum(g_odds, 1.0).ravel()
+            return employed & (u_guid < chance[p.female * 2 + (p.education == 2)])
 
-        want_guidance = once("want_guidance", wants_guidance)
+        # Arrays over those who want guidance (``asks``) only; nobody else can have it.
+        asks = once("asks", lambda: np.flatnonzero(once("want_guidance", wants_guidance)))
         full = b["guidance.full_price_eur"] * prices[GUIDANCE]
-        lbc_net = np.full(n, full)
-        lbc_gov = np.zeros(n)
-        ob_guid = np.zeros(n)
+        lbc_net = np.full(len(asks), full)
+        lbc_gov = np.zeros(n) if on else _zeros(n)
+        ob_guid = np.zeros(n) if ob_on else _zeros(n)
         if on:
-            gov = ent["loopbaancheques_government_payment_eur"]
-            own = np.nan_to_num(ent["loopbaancheques_own_contribution_eur"]) * 2
+            gov = ent("loopbaancheques_government_payment_eur", asks)
+            own = np.nan_to_num(ent("loopbaancheques_own_contribution_eur", asks)) * 2
             lbc_claim = dec.claims(
                 full - own,
                 hassle[LBC],
-                u_claim[LBC],
-                where=want_guidance & eligible[LBC] & aware[LBC],
+                u_claim[LBC][asks],
+                where=eligible[LBC][asks] & aware(LBC, asks),
             )
             lbc_net = np.where(lbc_claim, own, full)
-            lbc_gov = np.where(lbc_claim, gov, 0.0)
+            lbc_gov[asks] = np.where(lbc_claim, gov, 0.0)
         if ob_on and snap["ontwikkelbudget.covers.career_guidance"]:
-            left = np.maximum(balance - own_ob - ob_pay, 0.0)
+            left = np.maximum(balance[asks] - own_ob[asks] - ob_pay[asks], 0.0)
             benefit = np.minimum(left, lbc_net)
-            ob_g = dec.claims(benefit, hassle[OB], u_claim[OB], where=want_guidance & aware[OB])
-            ob_guid = np.where(ob_g, benefit, 0.0)
-        asks = np.flatnonzero(want_guidance)
+            ob_g = dec.claims(benefit, hassle[OB], u_claim[OB][asks], where=aware(OB, asks))
+            ob_guid[asks] = np.where(ob_g, benefit, 0.0)
         zero = np.zeros(len(asks))
         guided = np.zeros(n, dtype=bool)
         guided[asks] = u_guid_go[asks] < dec.go_probability(
-            lbc_net[asks] - ob_guid[asks], income[asks], zero, zero, b["barrier.money"], 0.0
+            lbc_net - ob_guid[asks], income[asks], zero, zero, b["barrier.money"], 0.0
         )
 
         # 10. Uses, costs, payments.
         trained = emp_trained | own_trained | p.in_education
+
+        def book(k: int, users: np.ndarray, amount: np.ndarray, rate: float = 1.0) -> None:
+            """Users of instrument k and their cost (only the users' rows are written)."""
+            if on:
+                used[k] = users
+                idx = np.flatnonzero(users)
+                cost[k, idx] = amount[idx] * rate
+
         oc_used = own_trained & (oc_sub > 0)
-        used[OC] = oc_used
-        cost[OC] = np.where(oc_used, oc_sub, 0.0)
+        book(OC, oc_used, oc_sub)
         own_vov_used = own_trained & (own_vov > 0)
-        vov_hours = np.where(own_vov_used, own_vov, vov_hours)
-        used[VOV] = emp_vov | own_vov_used
-        cost[VOV] = np.where(used[VOV], vov_hours * vov_rate, 0.0)
+        idx = np.flatnonzero(own_vov_used)
+        vov_hours[idx] = own_vov[idx]
+        book(VOV, emp_vov | own_vov_used, vov_hours, vov_rate)
         vok_used = own_trained & (vok_premium > 0)
-        used[VOK] = vok_used
-        cost[VOK] = np.where(vok_used, vok_premium, 0.0)
+        book(VOK, vok_used, vok_premium)
         lbc_used = guided & (lbc_gov > 0)
-        used[LBC] = lbc_used
-        cost[LBC] = np.where(lbc_used, lbc_gov, 0.0)
+        book(LBC, lbc_used, lbc_gov)
         ob_training = (own_trained & (own_ob > 0)) | (shifted & (ob_pay > 0))
         ob_guidance = guided & (ob_guid > 0)
-        spent = (
-            np.where(own_trained, own_ob, 0.0)
-            + np.where(shifted, ob_pay, 0.0)
-            + np.where(guided, ob_guid, 0.0)
-        )
-        spent = np.minimum(spent, balance)
-        used[OB] = spent > 0
-        cost[OB] = spent
-        self._spend(spent)
+        if ob_on:
+            spent = (
+                np.where(own_trained, own_ob, 0.0)
+                + np.where(shifted, ob_pay, 0.0)
+                + np.where(guided, ob_guid, 0.0)
+            )
+            spent = np.minimum(spent, balance)
+            used[OB] = spent > 0
+            cost[OB] = spent
+            self._spend(spent)
+        else:
+            spent = _zeros(n)  # without a budget nothing is paid from one
         if on:
             self.last_lbc_year[lbc_used] = year
         self.pop_year[guided] = year  # guidance ends with a personal development plan
 
         # 11. Employers and providers record the year; word of mouth for next year.
-        self.employers.record(employer, p.weight, emp_trained, short_price, emp_vov, shifted)
-        served_demand = np.array(
-            [
-                p.weight[own_trained & ~long_course].sum(),
-                p.weight[own_trained & long_course].sum(),
-                p.weight[guided].sum(),
-            ]
-        )
+        if self.follow is None:
+            # The shadow run (a follower) keeps no employer records: nobody reads them.
+            self.employers.record(employer, p.weight, emp_trained, short_price, emp_vov, shifted)
+        took = np.flatnonzero(own_trained)
+        took_long = long_course[took]
+        weight_took = p.weight[took]
         demand[GUIDANCE] = p.weight[guided].sum()
+        served_demand = np.array(
+            [weight_took[~took_long].sum(), weight_took[took_long].sum(), demand[GUIDANCE]]
+        )
         self.providers.update(demand, served_demand, b)
         if on:
-            # Shifted by one so that "no employer" (-1) counts in a bin of its own, dropped.
-            m = self.employers.m
-            counts = np.bincount(employer + 1, minlength=m + 1)[1:]
+            # Row m counts the persons without an employer, dropped.
+            counts = np.bincount(emp_row, minlength=m + 1)[:m]
             for k in range(5):
-                users = np.flatnonzero(used[k])
-                uses = np.bincount(employer[users] + 1, minlength=m + 1)[1:]
+                uses = np.bincount(emp_row[np.flatnonzero(used[k])], minlength=m + 1)[:m]
                 self.colleague_share[k] = np.where(counts > 0, uses / np.maximum(counts, 1), 0.0)
 
         lead = self.follow.outcome if self.follow is not None else None
@@ -749,7 +832,7 @@ class LLRModel(mesa.Model):
             ob_training=ob_training,
             ob_guidance=ob_guidance,
             balance_start=balance_start,
-            balance=self.balance,
+            balance=self.balance if ob_on or not no_budget else balance,
             credit=credit,
             spent=spent,
             expired=expired,

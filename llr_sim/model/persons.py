@@ -203,17 +203,26 @@ def inflow_rates(base: Persons, behaviour: Behaviour) -> dict[str, np.ndarray]:
     }
 
 
-def _donors(pool: np.ndarray, education: np.ndarray, who: np.ndarray, u: np.ndarray) -> np.ndarray:
+def _donors(
+    pool: np.ndarray, by_level: list[np.ndarray], who: np.ndarray, u: np.ndarray
+) -> np.ndarray:
     """For each row in ``who``, a random row of ``pool`` with the same education (-1 if none).
+
+    Args:
+        pool: Mask of the persons who may be drawn.
+        by_level: Per education level, the mask of the persons with that level.
+        who: The rows that need a donor.
+        u: A uniform per person; row ``who[i]``'s decides its donor.
 
     Vectorised per education level: the pool of each level is indexed by the person's uniform.
     """
     out = np.full(len(who), -1, dtype=np.int64)
-    for level in range(3):
-        candidates = pool[education[pool] == level]
-        mine = education[who] == level
+    u_who = u[who]
+    for mask in by_level:
+        candidates = np.flatnonzero(pool & mask)
+        mine = mask[who]
         if len(candidates) and mine.any():
-            out[mine] = candidates[(u[who[mine]] * len(candidates)).astype(np.int64)]
+            out[mine] = candidates[(u_who[mine] * len(candidates)).astype(np.int64)]
     return out
 
 
@@ -314,10 +323,10 @@ def transition(
     movers = np.flatnonzero(move)
 
     # Donor jobs are read before anyone moves.
-    workers = np.flatnonzero(employed & ~entered)
-    employees = np.flatnonzero(employed & persons.employee & ~entered)
-    entry_donor = _donors(workers, persons.education, enter_job, u_donor)
-    move_donor = _donors(employees, persons.education, movers, u_donor)
+    workers = employed & ~entered
+    by_level = [persons.education == level for level in range(3)]
+    entry_donor = _donors(workers, by_level, enter_job, u_donor)
+    move_donor = _donors(workers & persons.employee, by_level, movers, u_donor)
     job_cols = ("status", "employer", "firm_size", "sector")
     snapshot = {c: getattr(persons, c).copy() for c in (*job_cols, "work_fraction", "wage")}
 

@@ -4,11 +4,34 @@ A stream depends on the seed, the replicate, the year and the purpose only, neve
 scenario, so the scenario run and its counterfactual (and two scenarios) consume exactly the same
 draws. Each purpose draws one uniform per person (or per employer) per year, whether or not the
 person ends up needing it, so that a different decision earlier never shifts later draws.
+
+Drawing is a good part of a year's work (about 30 arrays of millions of numbers), and numpy's
+generators release the GIL while they fill an array. So a model announces the draws of its year
+(:meth:`Streams.prefetch`) and a background thread makes them while the model does its labour
+transitions and rules; :meth:`Streams.draws` then waits for the array if it is not ready yet.
+Every array comes from its own generator (seed, replicate, year, purpose), so which thread makes
+it and when changes nothing: the numbers are the same, bit for bit.
 """
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import numpy as np
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def background_pool() -> ThreadPoolExecutor:
+    """The process's single background thread for draws (made on first use)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llr-sim-draws")
+        return _POOL
+
 
 #: The purposes of the yearly draws; their order is fixed (it is part of the seed tree).
 PURPOSES = (
@@ -44,22 +67,47 @@ class Streams:
         share: Keep the draws of :meth:`draws` for the latest year, so that a scenario run and
             its counterfactual stepping through the same year on these streams draw once
             (the arrays are then read-only).
+        background: Make announced draws (:meth:`prefetch`) in a background thread; False
+            draws everything when asked, in the calling thread (the same numbers).
     """
 
-    def __init__(self, seed: int, replicate: int = 0, *, share: bool = False):
+    def __init__(
+        self, seed: int, replicate: int = 0, *, share: bool = False, background: bool = True
+    ):
         self.seed = int(seed)
         self.replicate = int(replicate)
         self.share = share
+        self.background = background
         self._year: int | None = None
         self._kept: dict[tuple, tuple[np.ndarray, ...]] = {}
+        self._pending: dict[tuple, Future] = {}
 
     def sharing(self) -> Streams:
         """The same streams, with the draws of a year kept for the next model that asks."""
-        return Streams(self.seed, self.replicate, share=True)
+        return Streams(self.seed, self.replicate, share=True, background=self.background)
 
     def release(self) -> None:
         """Forget the kept draws (when every model has stepped through the year)."""
         self._year, self._kept = None, {}
+
+    def prefetch(self, year: int, plan: list[tuple[str, tuple]]) -> None:
+        """Start making the draws of ``year`` that :meth:`draws` will be asked for, in order.
+
+        Args:
+            year: The year.
+            plan: ``(purpose, kinds)`` pairs, each as it will be passed to :meth:`draws`.
+        """
+        if not self.background:
+            return
+        pool = background_pool()
+        for purpose, kinds in plan:
+            key = (int(year), purpose, tuple(kinds))
+            if key not in self._pending and key not in self._kept:
+                self._pending[key] = pool.submit(self._make, year, purpose, kinds)
+
+    def _make(self, year: int, purpose: str, kinds: tuple) -> tuple[np.ndarray, ...]:
+        rng = self.rng(year, purpose)
+        return tuple(getattr(rng, method)(size) for method, size in kinds)
 
     def draws(
         self, year: int, purpose: str, *kinds: tuple[str, int | tuple[int, ...]]
@@ -79,8 +127,8 @@ class Streams:
         key = (int(year), purpose, kinds)
         if self.share and key in self._kept:
             return self._kept[key]
-        rng = self.rng(year, purpose)
-        out = tuple(getattr(rng, method)(size) for method, size in kinds)
+        pending = self._pending.pop(key, None)
+        out = pending.result() if pending is not None else self._make(year, purpose, kinds)
         if self.share:
             if year != self._year:  # only the latest year is kept
                 self._year, self._kept = int(year), {}
@@ -95,7 +143,10 @@ class Streams:
         return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
 
     def uniform(self, year: int, purpose: str, size: int | tuple[int, ...]) -> np.ndarray:
-        """Uniforms on [0, 1) for one year and purpose."""
+        """Uniforms on [0, 1) for one year and purpose (never kept for another model)."""
+        pending = self._pending.pop((int(year), purpose, (("random", size),)), None)
+        if pending is not None:
+            return pending.result()[0]
         return self.rng(year, purpose).random(size)
 
     def normal(self, year: int, purpose: str, size: int | tuple[int, ...]) -> np.ndarray:

@@ -76,3 +76,39 @@ def test_the_fast_stable_order_is_the_stable_argsort():
     np.testing.assert_array_equal(_stable_order(wages), np.argsort(wages, kind="stable"))
     mixed = np.array([3.0, 1.0, 2.0, 1.0])  # float64: the plain path
     np.testing.assert_array_equal(_stable_order(mixed), [1, 3, 2, 0])
+
+
+def test_draws_made_in_the_background_are_the_same_draws():
+    ahead = Streams(5)
+    plan = [("want", (("random", 7),)), ("course", (("random", 7), ("standard_normal", 7)))]
+    ahead.prefetch(2026, plan)
+    ahead.prefetch(2026, [("labour", (("random", 7),))])
+    now = Streams(5, background=False)
+    for purpose, kinds in plan:
+        made, drawn = ahead.draws(2026, purpose, *kinds), now.draws(2026, purpose, *kinds)
+        for a, b in zip(made, drawn, strict=True):
+            np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(ahead.uniform(2026, "labour", 7), now.uniform(2026, "labour", 7))
+    assert not ahead._pending  # every announced draw was handed over once
+
+
+def test_a_model_with_background_draws_equals_one_without(population):
+    par, beh = _schedules(load_scenario("portable_budget"), load_behaviour())
+    fast = LLRModel(population, par, beh, Streams(6), 2021)
+    plain = LLRModel(population, par, beh, Streams(6, background=False), 2021)
+    for _ in range(4):
+        fast.step()
+        plain.step()
+        for name in ("trained", "guided", "used", "cost", "balance", "eligible"):
+            np.testing.assert_array_equal(
+                getattr(fast.outcome, name), getattr(plain.outcome, name), err_msg=name
+            )
+
+
+def test_a_follower_is_made_before_its_leader_steps(population):
+    par, beh = _schedules(load_scenario("status_quo"), load_behaviour())
+    shared = Streams(4).sharing()
+    model = LLRModel(population, par, beh, shared, 2021)
+    model.step()
+    with pytest.raises(ValueError, match="before the model it follows steps"):
+        LLRModel(population, par, beh, shared, 2021, incentives=False, follow=model)
