@@ -32,7 +32,7 @@ from llr_sim.model.persons import (
     rules_date,
     transition,
 )
-from llr_sim.model.streams import Streams
+from llr_sim.model.streams import Streams, in_background
 from llr_sim.policy.entitlements import entitlements
 from llr_sim.policy.parameters import INSTRUMENTS
 from llr_sim.population.population import Population
@@ -56,6 +56,9 @@ _AMOUNTS = (
     "loopbaancheques_own_contribution_eur",
 )
 _FORM_FRACTION = np.array([1.0, 0.5, 0.2])
+#: Memory the draws of next year may take while this year ends (see ``LLRModel.step``): more
+#: would push a full-scale run past its memory budget (a year's draws are about 0.9 GB there).
+DRAW_AHEAD_MIB = 256
 N = np.newaxis
 
 
@@ -413,15 +416,11 @@ class LLRModel(mesa.Model):
                     ),
                 }
             )
-            table = entitlements(frame, when, params)
-            eligible = np.stack([table[f"{k}_eligible"].to_numpy(bool) for k in INSTRUMENTS])
-            # Keep only the amounts the year needs, as arrays in the rules' own dtypes; the
-            # frames (reasons and all) are freed before the rest of the year allocates its own.
-            amounts = {c: table[c].to_numpy() for c in _AMOUNTS if c in table.columns}
-            del table, frame
-        else:
-            amounts = {}
-            eligible = _zeros((5, n), bool)
+            # The rules run in the background thread while this one makes the year's
+            # incentive-free arrays (the course, the employers' selection ...), which they do
+            # not read; their results are awaited where they are first needed.
+            rules = in_background(s.background, entitlements, frame, when, params)
+            del frame
 
         def ent(name: str, rows: np.ndarray | None = None) -> np.ndarray:
             """An amount of the rules in float64, for all persons or for ``rows`` (0 if closed)."""
@@ -429,19 +428,6 @@ class LLRModel(mesa.Model):
                 return np.zeros(n if rows is None else len(rows))
             values = amounts[name] if rows is None else amounts[name][rows]
             return values.astype(np.float64)
-
-        # Credit of the personal budget, up to the cap.
-        credit = _zeros(n)
-        if ob_on:
-            annual = ent("ontwikkelbudget_annual_credit_eur")
-            cap = ent("ontwikkelbudget_cap_eur")
-            room = np.maximum(cap - self.budget_vintages.sum(axis=1), 0.0)
-            credit = np.where(eligible[OB], np.minimum(annual, room), 0.0)
-            self.budget_vintages[:, -1] += credit
-        balance = _zeros(n) if no_budget and not ob_on else self.budget_vintages.sum(axis=1)
-        if ob_on:
-            # Whoever holds a balance may spend it, credited this year or not (portability).
-            eligible[OB] |= balance > 0
 
         # 5. Awareness (dec.awareness, with its factors taken per education level and per
         # employer - three and a few hundred thousand values - before they are read per person).
@@ -498,20 +484,6 @@ class LLRModel(mesa.Model):
                 + np.array([0.0, b["want.female"]])
             ).ravel()
 
-        if ob_on:
-            logit = base_logit()
-            # The budget's salience adds to the logit of those who know it and hold a balance.
-            salient = np.zeros(n, dtype=bool)
-            holders = np.flatnonzero(balance > 0)
-            salient[holders] = aware(OB, holders)
-            chance = np.where(
-                salient,
-                dec.logistic(logit + b["ontwikkelbudget.salience"])[cell],
-                dec.logistic(logit)[cell],
-            )
-            want = u_want < chance
-        else:
-            want = once("want", lambda: u_want < dec.logistic(base_logit())[cell])
         prices = self.providers.price_index
         price_factor = once(
             "price_factor",
@@ -528,10 +500,6 @@ class LLRModel(mesa.Model):
             ),
         )
         price = np.where(long_course, b["course.long_price_eur"] * prices[LONG], short_price)
-
-        # 7. Employers: their own training, training leave, and shifting onto budgets.
-        snap_vov = snap.sub("opleidingsverlof")
-        vov_rate = float(snap_vov["reimbursement.eur_per_hour"]) if on else 0.0
         hourly = once(
             "hourly",
             lambda: np.maximum(p.wage / np.maximum(p.work_fraction, 0.1) / HOURS_PER_MONTH, 1.0),
@@ -540,6 +508,51 @@ class LLRModel(mesa.Model):
             "selection",
             lambda: self.employers.selection_base(employer, p.education, p.age, b),
         )
+
+        # The rules of the year (see above).
+        if on:
+            table = rules.result()
+            eligible = np.stack([table[f"{k}_eligible"].to_numpy(bool) for k in INSTRUMENTS])
+            # Keep only the amounts the year needs, as arrays in the rules' own dtypes; the
+            # frames (reasons and all) are freed before the rest of the year allocates its own.
+            amounts = {c: table[c].to_numpy() for c in _AMOUNTS if c in table.columns}
+            del table, rules
+        else:
+            amounts = {}
+            eligible = _zeros((5, n), bool)
+
+        # Credit of the personal budget, up to the cap.
+        credit = _zeros(n)
+        if ob_on:
+            annual = ent("ontwikkelbudget_annual_credit_eur")
+            cap = ent("ontwikkelbudget_cap_eur")
+            room = np.maximum(cap - self.budget_vintages.sum(axis=1), 0.0)
+            credit = np.where(eligible[OB], np.minimum(annual, room), 0.0)
+            self.budget_vintages[:, -1] += credit
+        balance = _zeros(n) if no_budget and not ob_on else self.budget_vintages.sum(axis=1)
+        if ob_on:
+            # Whoever holds a balance may spend it, credited this year or not (portability).
+            eligible[OB] |= balance > 0
+
+        # The wish to train (the budget's salience reads the balance).
+        if ob_on:
+            logit = base_logit()
+            # The budget's salience adds to the logit of those who know it and hold a balance.
+            salient = np.zeros(n, dtype=bool)
+            holders = np.flatnonzero(balance > 0)
+            salient[holders] = aware(OB, holders)
+            chance = np.where(
+                salient,
+                dec.logistic(logit + b["ontwikkelbudget.salience"])[cell],
+                dec.logistic(logit)[cell],
+            )
+            want = u_want < chance
+        else:
+            want = once("want", lambda: u_want < dec.logistic(base_logit())[cell])
+
+        # 7. Employers: their own training, training leave, and shifting onto budgets.
+        snap_vov = snap.sub("opleidingsverlof")
+        vov_rate = float(snap_vov["reimbursement.eur_per_hour"]) if on else 0.0
         if on:
             boost = np.where(
                 eligible[VOV] & emp_vov_aware,
@@ -839,6 +852,16 @@ class LLRModel(mesa.Model):
             portability=portability,
         )
         if self.follow is None:
+            # Next year's first draws are made while this year ends (the counterfactual, the
+            # indicators), as many as fit in DRAW_AHEAD_MIB: at full scale the labour moves'
+            # and the course plans' uniforms, for a small population the whole year.
+            plan, size = [], 0
+            for purpose, kinds in _draw_plan(n, transitions=True):
+                size += sum(int(np.prod(shape)) for _, shape in kinds) * 8
+                if size > DRAW_AHEAD_MIB * 2**20:
+                    break
+                plan.append((purpose, kinds))
+            s.prefetch(year + 1, plan)
             self.datacollector.collect(self)
         else:
             # The counterfactual's series is never read; its leader's shared arrays go now.

@@ -25,12 +25,27 @@ _POOL_LOCK = threading.Lock()
 
 
 def background_pool() -> ThreadPoolExecutor:
-    """The process's single background thread for draws (made on first use)."""
+    """The process's single background thread for draws and the rules (made on first use)."""
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llr-sim-draws")
+            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llr-sim-background")
         return _POOL
+
+
+def in_background(background: bool, function, *args) -> Future:
+    """``function(*args)`` in the background thread, or now in this one (``background`` False).
+
+    Either way a Future: ``.result()`` gives the value or raises the function's exception.
+    """
+    if background:
+        return background_pool().submit(function, *args)
+    done: Future = Future()
+    try:
+        done.set_result(function(*args))
+    except BaseException as err:  # handed over like the background thread would
+        done.set_exception(err)
+    return done
 
 
 #: The purposes of the yearly draws; their order is fixed (it is part of the seed tree).
