@@ -124,16 +124,18 @@ class Employers:
     ) -> None:
         """Store this year's totals per employer (one bincount each, no loop)."""
 
+        has_employer = employer >= 0  # no employer is row -1, dropped
+
         def total(who: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-            # Only the persons concerned (with an employer); no employer is row -1, dropped.
-            idx = np.flatnonzero(who & (employer >= 0))
+            # Only the persons concerned, with an employer.
+            idx = np.flatnonzero(who & has_employer)
             w = weight[idx] if values is None else weight[idx] * values[idx]
             return np.bincount(employer[idx], weights=w, minlength=self.m)
 
         self.trained = total(trained)
         self.spending_eur = total(trained & ~shifted, price)
         self.vov_registered = total(vov_registered)
-        self.shifted = total(shifted)
+        self.shifted = total(shifted) if shifted.any() else np.zeros(self.m)
 
 
 class EmployerAgent(mesa.Agent):

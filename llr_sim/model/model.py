@@ -229,7 +229,10 @@ class LLRModel(mesa.Model):
 
     def _total_cost(self) -> float:
         o = self.outcome
-        return float((o.cost @ o.weight).sum()) if o is not None else 0.0
+        if o is None:
+            return 0.0
+        # Only users cost anything: the sum over their rows.
+        return float(sum(o.cost[k, u] @ o.weight[u] for k, u in enumerate(o.used)))
 
     # -- state ---------------------------------------------------------------------------------
     def _init_rights(self, behaviour: Behaviour) -> None:

@@ -100,27 +100,38 @@ class Persons:
         return self.status <= PUBLIC
 
     def frame(self, extra: dict[str, object] | None = None) -> pd.DataFrame:
-        """The persons as a population frame (DESIGN.md section 4 columns) for the rules."""
-        cat = pd.Categorical.from_codes
+        """The persons as a population frame (DESIGN.md section 4 columns) for the rules.
+
+        The columns are read-only views of the persons' arrays (no copies): the rules only read.
+        """
+
+        def view(values: np.ndarray) -> np.ndarray:
+            out = values.view()
+            out.flags.writeable = False
+            return out
+
+        def cat(codes: np.ndarray, categories: tuple[str, ...]) -> pd.Categorical:
+            return pd.Categorical.from_codes(view(codes), categories=list(categories))
+
         data = {
             "person_id": np.arange(self.n, dtype=np.int32),
-            "weight": self.weight,
-            "age": self.age,
-            "sex": cat(self.female.astype(np.int8), categories=list(schema.SEX)),
-            "education": cat(self.education, categories=list(schema.EDUCATION)),
-            "status": cat(self.status, categories=list(schema.STATUS)),
-            "in_education": self.in_education,
-            "work_fraction": self.work_fraction,
-            "firm_size": cat(self.firm_size, categories=list(schema.FIRM_SIZE)),
-            "sector": cat(self.sector, categories=list(schema.SECTOR)),
-            "employer_id": self.employer,
-            "gross_monthly_wage_eur": self.wage,
-            "years_worked": self.years_worked,
-            "tenure_years": self.tenure,
-            "lives_alone": self.lives_alone,
+            "weight": view(self.weight),
+            "age": view(self.age),
+            "sex": cat(self.female.view(np.int8), schema.SEX),
+            "education": cat(self.education, schema.EDUCATION),
+            "status": cat(self.status, schema.STATUS),
+            "in_education": view(self.in_education),
+            "work_fraction": view(self.work_fraction),
+            "firm_size": cat(self.firm_size, schema.FIRM_SIZE),
+            "sector": cat(self.sector, schema.SECTOR),
+            "employer_id": view(self.employer),
+            "gross_monthly_wage_eur": view(self.wage),
+            "years_worked": view(self.years_worked),
+            "tenure_years": view(self.tenure),
+            "lives_alone": view(self.lives_alone),
         }
         data.update(extra or {})
-        return pd.DataFrame(data)
+        return pd.DataFrame(data, copy=False)
 
 
 def _by_age(age: np.ndarray, bands: list[tuple[int, float]]) -> np.ndarray:
