@@ -123,7 +123,6 @@ class Employers:
         shifted: np.ndarray,
     ) -> None:
         """Store this year's totals per employer (one bincount each, no loop)."""
-
         has_employer = employer >= 0  # no employer is row -1, dropped
 
         def total(who: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
