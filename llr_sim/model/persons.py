@@ -299,28 +299,36 @@ def transition(
     age = np.minimum(persons.age, schema.MAX_AGE + 1)
     # Rates are indexed by the age at the start of the year (the profile moves one year on).
     start_age = np.maximum(age - 1, 0)
-    leave = persons.in_education & ~entered & (u_edu < rates["leave_education"][start_age])
+    # Each move is decided over the rows it concerns (students, workers, the unemployed, the
+    # inactive), with the rates looked up for those rows only.
+    students = np.flatnonzero(persons.in_education & ~entered)
+    leave = students[u_edu[students] < rates["leave_education"][start_age[students]]]
     persons.in_education[leave] = False
 
+    status = persons.status
     employed = persons.employed
-    unemployed = persons.status == UNEMPLOYED
-    inactive = persons.status == INACTIVE
+    workers = employed & ~entered  # also the donors' pool: jobs are read before anyone moves
+    working = np.flatnonzero(workers)
+    jobless = np.flatnonzero((status == UNEMPLOYED) & ~entered)
+    inactive = np.flatnonzero((status == INACTIVE) & ~entered)
     e_u = b["labour.employed_to_unemployed"]
-    e_i = _employed_to_inactive(start_age, b)
-    i_e = rates["inactive_to_employed"][start_age]
-    i_u = rates["inactive_to_unemployed"][start_age]
     u_e, u_i = b["labour.unemployed_to_employed"], b["labour.unemployed_to_inactive"]
+    ages = np.arange(256)
 
-    to_u = employed & (u_status < e_u) & ~entered
-    to_i = employed & ~to_u & (u_status < e_u + e_i) & ~entered
-    u_to_e = unemployed & (u_status < u_e) & ~entered
-    u_to_i = unemployed & ~u_to_e & (u_status < u_e + u_i) & ~entered
-    i_to_e = inactive & (u_status < i_e) & ~entered
-    i_to_u = inactive & ~i_to_e & (u_status < i_e + i_u) & ~entered
-    enter_job = np.flatnonzero(u_to_e | i_to_e)
+    u = u_status[working]
+    to_u = u < e_u
+    to_i = ~to_u & (u < e_u + _employed_to_inactive(ages, b)[start_age[working]])
+    u = u_status[jobless]
+    u_to_e = u < u_e
+    u_to_i = ~u_to_e & (u < u_e + u_i)
+    u, a = u_status[inactive], start_age[inactive]
+    i_e = rates["inactive_to_employed"][a]
+    i_to_e = u < i_e
+    i_to_u = ~i_to_e & (u < i_e + rates["inactive_to_unemployed"][a])
+    enter_job = np.sort(np.concatenate([jobless[u_to_e], inactive[i_to_e]]))
 
     change = _by_age(
-        start_age,
+        ages,
         [
             (24, b["labour.employer_change.a18_24"]),
             (34, b["labour.employer_change.a25_34"]),
@@ -329,21 +337,25 @@ def transition(
             (99, b["labour.employer_change.a55_66"]),
         ],
     )
-    stay = employed & ~to_u & ~to_i & ~entered
-    move = stay & persons.employee & (u_move < change)
-    movers = np.flatnonzero(move)
+    stay = working[~to_u & ~to_i]
+    employees = stay[status[stay] <= PUBLIC]
+    movers = employees[u_move[employees] < change[start_age[employees]]]
 
     # Donor jobs are read before anyone moves.
-    workers = employed & ~entered
     by_level = [persons.education == level for level in range(3)]
     entry_donor = _donors(workers, by_level, enter_job, u_donor)
     move_donor = _donors(workers & persons.employee, by_level, movers, u_donor)
     job_cols = ("status", "employer", "firm_size", "sector")
-    snapshot = {c: getattr(persons, c).copy() for c in (*job_cols, "work_fraction", "wage")}
+    ok = entry_donor >= 0
+    entry_who, entry_src, no_donor = enter_job[ok], entry_donor[ok], enter_job[~ok]
+    entry_jobs = {c: getattr(persons, c)[entry_src] for c in (*job_cols, "work_fraction", "wage")}
+    ok = move_donor >= 0
+    move_who, move_src = movers[ok], move_donor[ok]
+    move_jobs = {c: getattr(persons, c)[move_src] for c in job_cols}
 
-    leavers = np.flatnonzero(to_u | to_i)
-    persons.status[to_u | i_to_u] = UNEMPLOYED
-    persons.status[to_i | u_to_i] = INACTIVE
+    leavers = working[to_u | to_i]
+    status[np.concatenate([working[to_u], inactive[i_to_u]])] = UNEMPLOYED
+    status[np.concatenate([working[to_i], jobless[u_to_i]])] = INACTIVE
     persons.employer[leavers] = -1
     persons.firm_size[leavers] = NO_FIRM
     persons.sector[leavers] = NO_SECTOR
@@ -351,21 +363,18 @@ def transition(
     persons.wage[leavers] = 0.0
     persons.tenure[leavers] = 0.0
 
-    ok = entry_donor >= 0
-    who, src = enter_job[ok], entry_donor[ok]
-    for c in (*job_cols, "work_fraction", "wage"):
-        getattr(persons, c)[who] = snapshot[c][src]
-    persons.tenure[who] = 0.0
-    persons.status[enter_job[~ok]] = old_status[enter_job[~ok]]
-    ok = move_donor >= 0
-    who, src = movers[ok], move_donor[ok]
-    for c in job_cols:
-        getattr(persons, c)[who] = snapshot[c][src]
-    persons.tenure[who] = 0.0
+    for c, values in entry_jobs.items():
+        getattr(persons, c)[entry_who] = values
+    persons.tenure[entry_who] = 0.0
+    status[no_donor] = old_status[no_donor]
+    for c, values in move_jobs.items():
+        getattr(persons, c)[move_who] = values
+    persons.tenure[move_who] = 0.0
 
     # A year of work and of tenure for those who worked through the year.
-    # Adding the masks (0 or 1) is the masked increment without gathering the rows.
-    persons.tenure += stay & ~move
+    stayed = np.ones(len(stay), dtype=bool)
+    stayed[np.searchsorted(stay, movers)] = False  # the movers are among those who stay
+    persons.tenure[stay[stayed]] += 1
     persons.years_worked += persons.employed & ~entered
     np.minimum(persons.years_worked, 50, out=persons.years_worked)
     np.minimum(persons.tenure, 50, out=persons.tenure)
