@@ -4,6 +4,12 @@ A population frame at full scale has about 4.1 million rows and the rules run ev
 year for the scenario and its counterfactual, so the helpers work on categorical codes and on
 the scalar default of an absent optional column instead of building per-person object arrays,
 and compare numbers in the column's own dtype instead of converting millions of them to float64.
+
+The model also runs the rules every simulated year on some 100,000 persons, where pandas' fixed
+costs per call (looking up a column, building a categorical or a frame) outweigh the arithmetic:
+:class:`Columns` looks each column up once per call, the categorical dtype of a set of reason
+texts is built once per process, and :func:`llr_sim.policy.entitlements.entitlements` builds one
+frame for all instruments.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -34,7 +41,37 @@ EPS = 1e-6
 Values = pd.Series | object
 
 
-def column(frame: pd.DataFrame, name: str) -> Values:
+class Columns:
+    """The columns of a population frame, each looked up in the frame once.
+
+    Reads like the frame for the rules (``population["age"]``, ``len(population)``,
+    ``population.index``, ``population.columns``), but keeps every column it has handed out: a
+    column lookup in a DataFrame costs tens of microseconds, as much as a comparison over
+    100,000 persons, and the five instruments read the same columns several times.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.columns = frame.columns
+        self.index = frame.index
+        self._n = len(frame)
+        self._series: dict[str, pd.Series] = {}
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, name: str) -> pd.Series:
+        series = self._series.get(name)
+        if series is None:
+            series = self._series[name] = self.frame[name]
+        return series
+
+
+#: A population frame, or the same columns looked up once (:class:`Columns`).
+Frame = pd.DataFrame | Columns
+
+
+def column(frame: Frame, name: str) -> Values:
     """A column of ``frame``, or its documented scalar default when the column is absent."""
     if name in frame.columns:
         return frame[name]
@@ -87,8 +124,8 @@ def compare(values: Values, op: str, threshold: float, scale: float = 1) -> np.n
     if (
         isinstance(values, pd.Series)
         and isinstance(values.dtype, np.dtype)
-        and np.isfinite(threshold)
-        and 0 < scale < np.inf
+        and math.isfinite(threshold)
+        and 0 < scale < math.inf
     ):
         x = values.to_numpy()
         if x.dtype == np.float32:
@@ -101,12 +138,14 @@ def compare(values: Values, op: str, threshold: float, scale: float = 1) -> np.n
     return test(as_float(values) * scale if scale != 1 else as_float(values), threshold)
 
 
+@lru_cache(maxsize=1024)
 def _float32_bound(threshold: float, up: bool, scale: float) -> np.float32:
     """The float32 where ``float64(x) * scale`` crosses ``threshold`` (see :func:`compare`).
 
     With ``up``, the smallest float32 x whose product is at least the threshold; otherwise the
     largest whose product is at most the threshold. Found from the nearest float32 to the
-    quotient, a step or two away.
+    quotient, a step or two away. A function of its arguments alone, so kept once computed (the
+    same thresholds come back every simulated year).
     """
 
     def product(x: np.float32) -> float:
@@ -133,6 +172,27 @@ def _codes(values: pd.Series) -> np.ndarray:
     return values.array.codes
 
 
+#: The categories of categorical dtypes as lists, by the dtype's id, the dtype kept with them
+#: (so that the id cannot be reused while the entry exists).
+_CATEGORY_LISTS: dict[int, tuple[pd.CategoricalDtype, list]] = {}
+
+
+def _categories(values: pd.Series) -> list:
+    """The categories of a categorical column, as a list (in code order).
+
+    Listing an index of texts costs about a microsecond a category, and the rules ask for the
+    categories of the same column several times a call: the list is kept per dtype object (a
+    dtype is immutable), a few dozen at most.
+    """
+    dtype = values.dtype
+    entry = _CATEGORY_LISTS.get(id(dtype))
+    if entry is None or entry[0] is not dtype:
+        if len(_CATEGORY_LISTS) >= 64:
+            _CATEGORY_LISTS.clear()
+        entry = _CATEGORY_LISTS[id(dtype)] = (dtype, list(dtype.categories))
+    return entry[1]
+
+
 def is_in(values: Values, allowed: list[str] | tuple[str, ...]) -> np.ndarray | np.bool_:
     """Whether each value of a (categorical or text) column is one of ``allowed``.
 
@@ -144,7 +204,7 @@ def is_in(values: Values, allowed: list[str] | tuple[str, ...]) -> np.ndarray | 
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = _codes(values)
         allowed = set(allowed)
-        inside = [code for code, name in enumerate(values.cat.categories) if name in allowed]
+        inside = [code for code, name in enumerate(_categories(values)) if name in allowed]
         if not inside:
             return np.zeros(len(codes), dtype=bool)
         low, high = inside[0], inside[-1]
@@ -182,7 +242,7 @@ def _split_categories(values: pd.Series, fails: np.ndarray):
     shifted = _codes(values) + 2
     shifted *= fails
     mask = np.empty(len(fails), dtype=bool)
-    names = [*values.cat.categories, "missing"]
+    names = [*_categories(values), "missing"]
     for code, name in zip([*range(2, len(names) + 1), 1], names, strict=True):
         np.equal(shifted, code, out=mask)
         if mask.any():
@@ -264,7 +324,20 @@ def decide(checks: list[tuple[object, Reason]], n: int) -> tuple[np.ndarray, pd.
             codes[rows] = coded[inverse]  # each failing person's label, in one assignment
         else:
             mark(fails, template.format(values))
-    return open_, pd.Categorical.from_codes(codes, categories=list(labels), validate=False)
+    return open_, pd.Categorical.from_codes(
+        codes, dtype=reason_dtype(tuple(labels)), validate=False
+    )
+
+
+@lru_cache(maxsize=512)
+def reason_dtype(texts: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categorical dtype of reason texts (unordered, in this order), built once.
+
+    Building the categories (an index of texts, checked for duplicates) costs more than
+    deciding 100,000 persons; a dtype is immutable, so one serves every call with the same
+    texts, as ``from_codes(codes, categories=list(texts))`` would build it.
+    """
+    return pd.CategoricalDtype(categories=list(texts))
 
 
 def amount(eligible: np.ndarray, value: object, dtype: type = np.float32) -> np.ndarray:
@@ -296,7 +369,7 @@ def amount_or_nan(eligible: np.ndarray, value: float) -> np.ndarray:
 
 
 def result(columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
-    """The columns of an instrument as a frame, without copying them into one block.
+    """The columns of an instrument (or of all of them) as a frame, without copying them.
 
     Consolidating millions of rows into 2-D blocks costs more than the rules themselves.
     """
@@ -306,7 +379,7 @@ def result(columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
 # --- conditions shared by several instruments ------------------------------------------------
 
 
-def status_condition(population: pd.DataFrame, statuses: list[str]) -> tuple[object, Reason]:
+def status_condition(population: Frame, statuses: list[str]) -> tuple[object, Reason]:
     """The person's employment status is one of ``statuses``."""
     return (
         is_in(population["status"], statuses),
@@ -314,9 +387,7 @@ def status_condition(population: pd.DataFrame, statuses: list[str]) -> tuple[obj
     )
 
 
-def region_condition(
-    population: pd.DataFrame, regions: list[str], template: str
-) -> tuple[object, Reason]:
+def region_condition(population: Frame, regions: list[str], template: str) -> tuple[object, Reason]:
     """The person works in one of ``regions``.
 
     The reason is ``template`` with the regions in its ``{}``.
@@ -324,7 +395,7 @@ def region_condition(
     return is_in(column(population, "work_region"), regions), template.format(listing(regions))
 
 
-def work_fraction_condition(population: pd.DataFrame, minimum: float) -> tuple[object, Reason]:
+def work_fraction_condition(population: Frame, minimum: float) -> tuple[object, Reason]:
     """The person works at least ``minimum`` of a full-time job."""
     return (
         compare(population["work_fraction"], ">=", minimum - EPS),
@@ -332,7 +403,7 @@ def work_fraction_condition(population: pd.DataFrame, minimum: float) -> tuple[o
     )
 
 
-def pop_condition(population: pd.DataFrame, required: bool) -> tuple[object, Reason]:
+def pop_condition(population: Frame, required: bool) -> tuple[object, Reason]:
     """When ``required``, a high educated person needs a POP after career guidance.
 
     The personal development plan (``career_guidance_pop``); the low and medium educated need

@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from llr_sim.policy._frame import (
+    Columns,
+    Frame,
     amount,
     amount_or_nan,
     as_float,
@@ -34,7 +36,7 @@ from llr_sim.policy._frame import (
     result,
     status_condition,
 )
-from llr_sim.policy.parameters import ParameterSet
+from llr_sim.policy.parameters import ParameterSet, Snapshot
 
 ID = "loopbaancheques"
 
@@ -53,7 +55,12 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         cheque), ``_cheques``, ``_provider_value_eur`` and ``_government_payment_eur`` (per
         trajectory), same index.
     """
-    p = parameters.at(when).sub(ID)
+    return result(columns(Columns(population), parameters.at(when)), population.index)
+
+
+def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
+    """The columns of :func:`compute` as arrays, with the parameters in force (``snapshot``)."""
+    p = snapshot.sub(ID)
     n = len(population)
     years_worked = population["years_worked"]
     min_career = p["eligibility.min_career_years"]
@@ -64,7 +71,7 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
     last = as_float(column(population, "last_loopbaancheque_year"))
     period = p["cheques.period_years"]
     next_year = last + period
-    used_recently = when.year < next_year  # false when never used: NaN compares false
+    used_recently = snapshot.when.year < next_year  # false when never used: NaN compares false
 
     def next_whole(rows: np.ndarray) -> np.ndarray:
         """The year from which the persons at ``rows`` may use cheques again."""
@@ -91,14 +98,11 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
     own = float(p["own_contribution.eur_per_cheque"])
     value = float(p["provider.value_eur_per_trajectory"])
     government = value - p["cheques.per_period"] * own
-    return result(
-        {
-            f"{ID}_eligible": eligible,
-            f"{ID}_reason": reason,
-            f"{ID}_own_contribution_eur": amount_or_nan(eligible, own),
-            f"{ID}_cheques": amount(eligible, int(p["cheques.per_period"]), np.int16),
-            f"{ID}_provider_value_eur": amount(eligible, value),
-            f"{ID}_government_payment_eur": amount(eligible, float(government)),
-        },
-        population.index,
-    )
+    return {
+        f"{ID}_eligible": eligible,
+        f"{ID}_reason": reason,
+        f"{ID}_own_contribution_eur": amount_or_nan(eligible, own),
+        f"{ID}_cheques": amount(eligible, int(p["cheques.per_period"]), np.int16),
+        f"{ID}_provider_value_eur": amount(eligible, value),
+        f"{ID}_government_payment_eur": amount(eligible, float(government)),
+    }

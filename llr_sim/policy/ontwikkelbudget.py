@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from llr_sim.policy._frame import (
+    Columns,
+    Frame,
     amount,
     as_number,
     compare,
@@ -50,7 +52,12 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         Columns ``ontwikkelbudget_eligible``, ``_reason``, ``_annual_credit_eur``, ``_cap_eur``,
         ``_co_payment_eur`` (flat, per course), ``_co_payment_share``, same index.
     """
-    p = parameters.at(when).sub(ID)
+    return result(columns(Columns(population), parameters.at(when)), population.index)
+
+
+def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
+    """The columns of :func:`compute` as arrays, with the parameters in force (``snapshot``)."""
+    p = snapshot.sub(ID)
     n = len(population)
     enabled = bool(p["enabled"])
     min_age, max_age = p["eligibility.min_age"], p["eligibility.max_age"]
@@ -89,17 +96,14 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
             "co_payment_eur": amount(eligible, float(p["co_payment.flat_eur"])),
             "co_payment_share": amount(eligible, float(p["co_payment.share"])),
         }
-    return result(
-        {
-            f"{ID}_eligible": eligible,
-            f"{ID}_reason": reason,
-            **{f"{ID}_{name}": values for name, values in amounts.items()},
-        },
-        population.index,
-    )
+    return {
+        f"{ID}_eligible": eligible,
+        f"{ID}_reason": reason,
+        **{f"{ID}_{name}": values for name, values in amounts.items()},
+    }
 
 
-def _credit(population: pd.DataFrame, p: Snapshot, low: np.ndarray) -> np.ndarray:
+def _credit(population: Frame, p: Snapshot, low: np.ndarray) -> np.ndarray:
     """The yearly credit of every person (float64), whether eligible or not.
 
     ``annual * (1 - working * max(1 - work_fraction / threshold, 0))`` plus the top-ups for the

@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 
 from llr_sim.policy._frame import (
+    Columns,
+    Frame,
     amount,
     as_bool,
     compare,
@@ -42,7 +44,7 @@ from llr_sim.policy._frame import (
     status_condition,
     work_fraction_condition,
 )
-from llr_sim.policy.parameters import ParameterSet
+from llr_sim.policy.parameters import ParameterSet, Snapshot
 
 ID = "opleidingscheques"
 
@@ -60,7 +62,12 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         Columns ``opleidingscheques_eligible``, ``_reason``, ``_max_subsidy_eur``,
         ``_max_subsidy_priority_eur``, ``_max_subsidy_higher_education_eur``, same index.
     """
-    p = parameters.at(when).sub(ID)
+    return result(columns(Columns(population), parameters.at(when)), population.index)
+
+
+def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
+    """The columns of :func:`compute` as arrays, with the parameters in force (``snapshot``)."""
+    p = snapshot.sub(ID)
     below_age = p["eligibility.student_contract_below_age"]
     if p["eligibility.excludes_student_contracts"]:
         student_contract = as_bool(population["in_education"]) & compare(
@@ -89,13 +96,10 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
     standard = amount(eligible, float(p["ceiling.standard_eur"] * share))
     priority = amount(eligible, float(p["ceiling.priority_course_subsidy_eur"]))
     higher = amount(eligible & ~high, float(p["ceiling.higher_education_start_eur"] * share))
-    return result(
-        {
-            f"{ID}_eligible": eligible,
-            f"{ID}_reason": reason,
-            f"{ID}_max_subsidy_eur": standard,
-            f"{ID}_max_subsidy_priority_eur": priority,
-            f"{ID}_max_subsidy_higher_education_eur": higher,
-        },
-        population.index,
-    )
+    return {
+        f"{ID}_eligible": eligible,
+        f"{ID}_reason": reason,
+        f"{ID}_max_subsidy_eur": standard,
+        f"{ID}_max_subsidy_priority_eur": priority,
+        f"{ID}_max_subsidy_higher_education_eur": higher,
+    }

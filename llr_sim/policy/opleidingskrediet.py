@@ -30,6 +30,8 @@ import pandas as pd
 
 from llr_sim.policy._frame import (
     EPS,
+    Columns,
+    Frame,
     amount,
     as_bool,
     column,
@@ -44,7 +46,7 @@ from llr_sim.policy._frame import (
     status_condition,
     work_fraction_condition,
 )
-from llr_sim.policy.parameters import ParameterSet
+from llr_sim.policy.parameters import ParameterSet, Snapshot
 
 ID = "opleidingskrediet"
 
@@ -62,7 +64,12 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         Columns ``opleidingskrediet_eligible``, ``_reason``, ``_monthly_premium_eur``,
         ``_max_months``, same index.
     """
-    p = parameters.at(when).sub(ID)
+    return result(columns(Columns(population), parameters.at(when)), population.index)
+
+
+def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
+    """The columns of :func:`compute` as arrays, with the parameters in force (``snapshot``)."""
+    p = snapshot.sub(ID)
     interruptions = p["eligibility.interruption_types"]
     career_break = column(population, "career_break")
     min_tenure = p["eligibility.min_tenure_years"]
@@ -118,12 +125,9 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         + among_eligible(as_bool(population["lives_alone"]))
         * float(p["premium.lives_alone_supplement_eur_per_month"])
     )
-    return result(
-        {
-            f"{ID}_eligible": eligible,
-            f"{ID}_reason": reason,
-            f"{ID}_monthly_premium_eur": premium,
-            f"{ID}_max_months": amount(eligible, int(p["duration.max_months"]), np.int16),
-        },
-        population.index,
-    )
+    return {
+        f"{ID}_eligible": eligible,
+        f"{ID}_reason": reason,
+        f"{ID}_monthly_premium_eur": premium,
+        f"{ID}_max_months": amount(eligible, int(p["duration.max_months"]), np.int16),
+    }

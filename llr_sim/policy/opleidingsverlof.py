@@ -27,6 +27,8 @@ import pandas as pd
 
 from llr_sim.policy._frame import (
     EPS,
+    Columns,
+    Frame,
     amount,
     as_bool,
     as_float,
@@ -59,7 +61,12 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         Columns ``opleidingsverlof_eligible``, ``_reason``, ``_max_hours``,
         ``_reimbursement_eur_per_hour``, ``_capped_wage_eur_per_month``, same index.
     """
-    p = parameters.at(when).sub(ID)
+    return result(columns(Columns(population), parameters.at(when)), population.index)
+
+
+def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
+    """The columns of :func:`compute` as arrays, with the parameters in force (``snapshot``)."""
+    p = snapshot.sub(ID)
     min_hours = p["eligibility.min_hours_per_week"]
     eligible, reason = decide(
         [
@@ -81,27 +88,24 @@ def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -
         ],
         len(population),
     )
-    return result(
-        {
-            f"{ID}_eligible": eligible,
-            f"{ID}_reason": reason,
-            f"{ID}_max_hours": _max_hours(population, p, eligible),
-            f"{ID}_reimbursement_eur_per_hour": amount(
-                eligible, float(p["reimbursement.eur_per_hour"])
+    return {
+        f"{ID}_eligible": eligible,
+        f"{ID}_reason": reason,
+        f"{ID}_max_hours": _max_hours(population, p, eligible),
+        f"{ID}_reimbursement_eur_per_hour": amount(
+            eligible, float(p["reimbursement.eur_per_hour"])
+        ),
+        f"{ID}_capped_wage_eur_per_month": amount(
+            eligible,
+            np.minimum(  # float32 wages stay float32: see as_number
+                as_number(population["gross_monthly_wage_eur"]),
+                float(p["wage_ceiling.eur_per_month"]),
             ),
-            f"{ID}_capped_wage_eur_per_month": amount(
-                eligible,
-                np.minimum(  # float32 wages stay float32: see as_number
-                    as_number(population["gross_monthly_wage_eur"]),
-                    float(p["wage_ceiling.eur_per_month"]),
-                ),
-            ),
-        },
-        population.index,
-    )
+        ),
+    }
 
 
-def _max_hours(population: pd.DataFrame, p: Snapshot, eligible: np.ndarray) -> np.ndarray:
+def _max_hours(population: Frame, p: Snapshot, eligible: np.ndarray) -> np.ndarray:
     """The maximum hours of leave of every person (0 when not eligible), as float32.
 
     The standard hours, plus the extra hours when the employer proposes the training, times
