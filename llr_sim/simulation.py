@@ -32,7 +32,7 @@ from llr_sim.errors import InputError, InputErrors
 from llr_sim.fileio import publish
 from llr_sim.indicators import COLUMNS, year_table
 from llr_sim.model.model import LLRModel
-from llr_sim.model.streams import Streams
+from llr_sim.model.streams import Streams, in_background
 from llr_sim.population.population import Population, git_commit, load_population
 from llr_sim.population.synthesis import check_scale, check_seed, synthesise_population
 from llr_sim.population.targets import load_targets
@@ -252,6 +252,12 @@ def run_once(
             follow=model,
         )
     tables: list[Future] = []
+    # The counterfactual steps through a year in the background thread as soon as the
+    # scenario run has made the arrays they share (``LLRModel.when_shared``), while the scenario
+    # run finishes its year; both only read the persons and the shared arrays.
+    following: list[Future] = []
+    if cf is not None and streams.background:
+        model.when_shared = lambda: following.append(in_background(True, cf.step))
     # A year's indicator table is summed in a second thread while the model steps through the
     # next year (numpy releases the GIL in both): it reads only that year's outcomes, which no
     # later step writes. One table at a time, so at most two years' outcomes are alive.
@@ -259,7 +265,11 @@ def run_once(
         for year in range(first, years[-1] + 1):
             model.step()
             if cf is not None:
-                cf.step()
+                if following:
+                    following.pop().result()
+                else:
+                    cf.step()
+                model.release_shared()
             if year >= years[0]:
                 if tables:
                     tables[-1].result()

@@ -132,7 +132,8 @@ class Employers:
             return np.bincount(employer[idx], weights=w, minlength=self.m)
 
         self.trained = total(trained)
-        self.spending_eur = total(trained & ~shifted, price)
+        # Shifted courses are paid from the budgets, not by the employer.
+        self.spending_eur = total(trained & ~shifted if shifted.any() else trained, price)
         self.vov_registered = total(vov_registered)
         self.shifted = total(shifted) if shifted.any() else np.zeros(self.m)
 

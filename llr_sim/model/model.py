@@ -188,16 +188,20 @@ class LLRModel(mesa.Model):
         # first and read by its follower (the counterfactual) on the same persons and draws.
         self._shared: dict[str, object] = {}
         self._shared_year: int | None = None
+        #: Called by a leader once the year's shared arrays are all made (see ``step``): its
+        #: follower may then step through the year at the same time, in another thread.
+        self.when_shared = None
         self.employers = Employers(
             population.employers, behaviour, streams.rng(first_year, "employers")
         )
-        if follow is None:
-            # A follower (the counterfactual) keeps its employers in the arrays only: it is the
-            # shadow run that measures deadweight, and 130,000 Mesa agents at full scale would
-            # cost it seconds for nothing anyone inspects.
-            EmployerAgent.create_agents(self, self.employers.m, row=np.arange(self.employers.m))
         self.providers = Providers()
         ProviderAgent.create_agents(self, 3, segment=np.arange(3))
+        # The employers' Mesa agents (one per row of the arrays) are made when first asked for,
+        # through ``agents``, ``agents_by_type`` or ``agent_types``: the yearly step reads the
+        # arrays only, and 130,000 agents at full scale take over a second to make. A follower
+        # (the counterfactual, the shadow run that measures deadweight) never makes them.
+        self._employer_agents_due = follow is None
+        self._public_cost = 0.0
         n = self.persons.n
         if follow is None:
             self._init_rights(behaviour)
@@ -218,6 +222,31 @@ class LLRModel(mesa.Model):
             }
         )
 
+    # -- Mesa's agents ---------------------------------------------------------------------------
+    def _make_employer_agents(self) -> None:
+        if getattr(self, "_employer_agents_due", False):
+            self._employer_agents_due = False
+            for row in range(self.employers.m):
+                EmployerAgent(self, row)
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """All agents: the employers (made now if not yet) and the providers."""
+        self._make_employer_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
+        """The agents per class (the employers made now if not yet)."""
+        self._make_employer_agents()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """The agent classes (the employers made now if not yet)."""
+        self._make_employer_agents()
+        return super().agent_types
+
     # -- reporters -----------------------------------------------------------------------------
     def _total(self, name: str) -> float:
         o = self.outcome
@@ -228,11 +257,7 @@ class LLRModel(mesa.Model):
         return float(o.weight[o.used.any(axis=0)].sum()) if o is not None else 0.0
 
     def _total_cost(self) -> float:
-        o = self.outcome
-        if o is None:
-            return 0.0
-        # Only users cost anything: the sum over their rows.
-        return float(sum(o.cost[k, u] @ o.weight[u] for k, u in enumerate(o.used)))
+        return self._public_cost if self.outcome is not None else 0.0
 
     # -- state ---------------------------------------------------------------------------------
     def _init_rights(self, behaviour: Behaviour) -> None:
@@ -389,7 +414,7 @@ class LLRModel(mesa.Model):
                 [b["timecredit.form_shares.full"], b["timecredit.form_shares.half"]]
             )
             # searchsorted(form_shares, u, "right"): the count of thresholds at or below u.
-            form = (form_shares[0] <= u_form).astype(np.intp) + (form_shares[1] <= u_form)
+            form = (form_shares[0] <= u_form).astype(np.int8) + (form_shares[1] <= u_form)
             # Federal time credit with a training motive exists with or without the Flemish
             # premium: a private-sector employee with the federal seniority considers a long
             # course on time credit - a decision of its own, planned with the employer, not a
@@ -627,10 +652,13 @@ class LLRModel(mesa.Model):
         oc_sub, own_vov, vok_premium = (np.zeros(n) if on else _zeros(n) for _ in range(3))
         own_ob = np.zeros(n) if covers_training else _zeros(n)
         if on:
-            u_claim_who = u_claim[:, who]
+            # The candidates' draws, awareness and eligibility, for the instruments they may
+            # claim (career guidance is claimed by those who want it, below).
             cells_who = edu_emp[who]
-            aware_who = np.stack([aware(k, who, cells_who) for k in range(5)])
-            eligible_who = eligible[:, who]
+            claimable = (OC, VOV, VOK, OB) if covers_training else (OC, VOV, VOK)
+            u_claim_who = {k: u_claim[k, who] for k in claimable}
+            aware_who = {k: aware(k, who, cells_who) for k in claimable}
+            eligible_who = {k: eligible[k, who] for k in claimable}
             share = float(snap["opleidingscheques.co_financing.government_share"])
             oc_max = ent("opleidingscheques_max_subsidy_eur", who)
             benefit = np.minimum(share * price_who, oc_max)
@@ -739,6 +767,10 @@ class LLRModel(mesa.Model):
 
         # Arrays over those who want guidance (``asks``) only; nobody else can have it.
         asks = once("asks", lambda: np.flatnonzero(once("want_guidance", wants_guidance)))
+        if self.when_shared is not None and self.follow is None:
+            # Every array a follower reads is made: from here on this step only writes its own
+            # state (budgets, employers, providers), never the persons or the shared arrays.
+            self.when_shared()
         full = b["guidance.full_price_eur"] * prices[GUIDANCE]
         lbc_net = np.full(len(asks), full)
         lbc_gov = np.zeros(n) if on else _zeros(n)
@@ -768,12 +800,16 @@ class LLRModel(mesa.Model):
         # 10. Uses, costs, payments.
         trained = emp_trained | own_trained | p.in_education
 
+        public_cost = 0.0  # weighted, for the model's series
+
         def book(k: int, users: np.ndarray, amount: np.ndarray, rate: float = 1.0) -> None:
             """Users of instrument k and their cost (only the users' rows are written)."""
+            nonlocal public_cost
             if on:
                 used[k] = users
                 idx = np.flatnonzero(users)
                 cost[k, idx] = amount[idx] * rate
+                public_cost += float(cost[k, idx] @ p.weight[idx])
 
         oc_used = own_trained & (oc_sub > 0)
         book(OC, oc_used, oc_sub)
@@ -796,6 +832,8 @@ class LLRModel(mesa.Model):
             spent = np.minimum(spent, balance)
             used[OB] = spent > 0
             cost[OB] = spent
+            idx = np.flatnonzero(used[OB])
+            public_cost += float(spent[idx] @ p.weight[idx])
             self._spend(spent)
         else:
             spent = _zeros(n)  # without a budget nothing is paid from one
@@ -834,6 +872,7 @@ class LLRModel(mesa.Model):
                 k: getattr(p, k).copy()
                 for k in ("education", "female", "status", "firm_size", "age", "wage")
             }
+        self._public_cost = public_cost
         self.outcome = YearOutcome(
             year=year,
             weight=p.weight,
@@ -867,8 +906,13 @@ class LLRModel(mesa.Model):
             s.prefetch(year + 1, plan)
             self.datacollector.collect(self)
         else:
-            # The counterfactual's series is never read; its leader's shared arrays go now.
-            self.follow._shared, self.follow._shared_year = {}, None
+            # The counterfactual's series is never read; its leader's shared arrays go when
+            # both have stepped (``release_shared``).
+            pass
+
+    def release_shared(self) -> None:
+        """Free the year's arrays kept for the follower (when both have stepped)."""
+        self._shared, self._shared_year = {}, None
 
     def _spend(self, amount: np.ndarray) -> None:
         """Take ``amount`` from each person's budget, oldest credit first.

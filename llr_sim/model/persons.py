@@ -372,9 +372,11 @@ def transition(
     persons.tenure[move_who] = 0.0
 
     # A year of work and of tenure for those who worked through the year.
-    stayed = np.ones(len(stay), dtype=bool)
-    stayed[np.searchsorted(stay, movers)] = False  # the movers are among those who stay
-    persons.tenure[stay[stayed]] += 1
+    # Adding the mask (0 or 1) is the masked increment without gathering the rows.
+    stayed = np.zeros(n, dtype=bool)
+    stayed[stay] = True
+    stayed[movers] = False
+    persons.tenure += stayed
     persons.years_worked += persons.employed & ~entered
     np.minimum(persons.years_worked, 50, out=persons.years_worked)
     np.minimum(persons.tenure, 50, out=persons.tenure)
