@@ -61,16 +61,19 @@ GROUP_BYS = ("all", "education", "age_band", "sex", "status", "firm_size", "wage
 QUINTILES = ("q1", "q2", "q3", "q4", "q5", "no_wage")
 
 
-def _stable_order(values: np.ndarray) -> np.ndarray:
-    """``np.argsort(values, kind="stable")``, faster for positive float32 values.
+def _stable_order(values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """``rows[np.argsort(values, kind="stable")]``, faster for positive float32 values.
 
-    Positive float32 numbers order as their bit patterns; with the row number in the low 32 bits
-    every key is unique, so a plain sort of the keys gives the stable order.
+    ``rows`` defaults to 0..n-1. Positive float32 numbers order as their bit patterns; with the
+    row number in the low 32 bits every key is unique, so a plain sort of the keys gives the
+    stable order, and the rows in it.
     """
-    if values.dtype != np.float32 or len(values) >= 2**32 or not (values > 0).all():
-        return np.argsort(values, kind="stable")
+    if rows is None:
+        rows = np.arange(len(values))
+    if values.dtype != np.float32 or rows.max(initial=0) >= 2**32 or not (values > 0).all():
+        return rows[np.argsort(values, kind="stable")]
     keys = values.view(np.uint32).astype(np.uint64) << np.uint64(32)
-    keys |= np.arange(len(values), dtype=np.uint64)
+    keys |= rows.astype(np.uint64)
     keys.sort()
     return (keys & np.uint64(0xFFFFFFFF)).astype(np.intp)
 
@@ -78,15 +81,13 @@ def _stable_order(values: np.ndarray) -> np.ndarray:
 def wage_quintile(wage: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Weighted wage quintile (0-4) among persons with a wage; 5 for those without."""
     out = np.full(len(wage), 5, dtype=np.int8)
-    paid = wage > 0
-    if paid.any():
-        order = _stable_order(wage[paid])
-        w = weight[paid][order]
+    paid = np.flatnonzero(wage > 0)
+    if len(paid):
+        idx = _stable_order(wage[paid], paid)  # the paid rows from the lowest wage up
+        w = weight[idx]
         cum = np.cumsum(w)
         middle = (cum - w / 2) / cum[-1]  # a person's quintile is that of their weight's middle
-        q = np.minimum((middle * 5).astype(np.int8), 4)
-        idx = np.flatnonzero(paid)[order]
-        out[idx] = q
+        out[idx] = np.minimum((middle * 5).astype(np.int8), 4)
     return out
 
 

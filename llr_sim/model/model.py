@@ -763,7 +763,7 @@ class LLRModel(mesa.Model):
                 * np.array([1.0, b["guidance.high"]])
             )
             chance = np.minimum(g_odds, 1.0).ravel()
-            return employed & (u_guid < chance[p.female * 2 + (p.education == 2)])
+            return employed & (u_guid < chance[p.female.view(np.int8) * 2 + (p.education == 2)])
 
         # Arrays over those who want guidance (``asks``) only; nobody else can have it.
         asks = once("asks", lambda: np.flatnonzero(once("want_guidance", wants_guidance)))
@@ -821,8 +821,11 @@ class LLRModel(mesa.Model):
         book(VOK, vok_used, vok_premium)
         lbc_used = guided & (lbc_gov > 0)
         book(LBC, lbc_used, lbc_gov)
-        ob_training = (own_trained & (own_ob > 0)) | (shifted & (ob_pay > 0))
-        ob_guidance = guided & (ob_guid > 0)
+        if covers_training:
+            ob_training = (own_trained & (own_ob > 0)) | (shifted & (ob_pay > 0))
+        else:  # nothing is paid from a budget for training
+            ob_training = _zeros(n, bool)
+        ob_guidance = guided & (ob_guid > 0) if ob_on else _zeros(n, bool)
         if ob_on:
             spent = (
                 np.where(own_trained, own_ob, 0.0)
