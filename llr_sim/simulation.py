@@ -241,6 +241,7 @@ def run_once(
         # The counterfactual draws what the scenario draws: drawn once, and the same persons.
         streams = streams.sharing()
     model = LLRModel(population, parameters_for, behaviour_for, streams, first)
+    model.last_year = years[-1]
     if counterfactual:
         cf = LLRModel(
             population,

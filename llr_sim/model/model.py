@@ -191,6 +191,8 @@ class LLRModel(mesa.Model):
         #: Called by a leader once the year's shared arrays are all made (see ``step``): its
         #: follower may then step through the year at the same time, in another thread.
         self.when_shared = None
+        #: The last year that will be stepped, if known: no draws are made ahead beyond it.
+        self.last_year: int | None = None
         self.employers = Employers(
             population.employers, behaviour, streams.rng(first_year, "employers")
         )
@@ -897,21 +899,19 @@ class LLRModel(mesa.Model):
             portability=portability,
         )
         if self.follow is None:
-            # Next year's first draws are made while this year ends (the counterfactual, the
-            # indicators), as many as fit in DRAW_AHEAD_MIB: at full scale the labour moves'
-            # and the course plans' uniforms, for a small population the whole year.
-            plan, size = [], 0
-            for purpose, kinds in _draw_plan(n, transitions=True):
-                size += sum(int(np.prod(shape)) for _, shape in kinds) * 8
-                if size > DRAW_AHEAD_MIB * 2**20:
-                    break
-                plan.append((purpose, kinds))
-            s.prefetch(year + 1, plan)
+            if self.last_year is None or year < self.last_year:
+                # Next year's first draws are made while this year ends (the counterfactual,
+                # the indicators), as many as fit in DRAW_AHEAD_MIB: at full scale the labour
+                # moves' and the course plans' uniforms, for a small population the whole year.
+                plan, size = [], 0
+                for purpose, kinds in _draw_plan(n, transitions=True):
+                    size += sum(int(np.prod(shape)) for _, shape in kinds) * 8
+                    if size > DRAW_AHEAD_MIB * 2**20:
+                        break
+                    plan.append((purpose, kinds))
+                s.prefetch(year + 1, plan)
+            # The counterfactual's series is never read: only the scenario run collects one.
             self.datacollector.collect(self)
-        else:
-            # The counterfactual's series is never read; its leader's shared arrays go when
-            # both have stepped (``release_shared``).
-            pass
 
     def release_shared(self) -> None:
         """Free the year's arrays kept for the follower (when both have stepped)."""
