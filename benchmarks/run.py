@@ -97,6 +97,7 @@ def side_by_side(model_years: int = 8, reference_years: int = 3) -> dict[str, fl
     population = cached_population(scale, 0)
     parameters_for, behaviour_for = _schedules(load_scenario("status_quo"), load_behaviour())
     model = LLRModel(population, parameters_for, behaviour_for, Streams(0), 2021)
+    model.last_year = 2021 + model_years  # no draws made ahead while the reference runs
     model.step()  # the base year: no labour transitions yet
     n = model.persons.n
     model_times = []

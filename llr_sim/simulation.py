@@ -255,7 +255,8 @@ def run_once(
     tables: list[Future] = []
     # The counterfactual steps through a year in the background thread as soon as the
     # scenario run has made the arrays they share (``LLRModel.when_shared``), while the scenario
-    # run finishes its year; both only read the persons and the shared arrays.
+    # run finishes its year: from then on the scenario run writes only its own state (budgets,
+    # employers, providers), never the persons or the shared arrays.
     following: list[Future] = []
     if cf is not None and streams.background:
         model.when_shared = lambda: following.append(in_background(True, cf.step))
@@ -263,28 +264,32 @@ def run_once(
     # next year (numpy releases the GIL in both): it reads only that year's outcomes, which no
     # later step writes. One table at a time, so at most two years' outcomes are alive.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llr-sim-tables") as pool:
-        for year in range(first, years[-1] + 1):
-            model.step()
-            if cf is not None:
-                if following:
-                    following.pop().result()
-                else:
-                    cf.step()
-                model.release_shared()
-            if year >= years[0]:
-                if tables:
-                    tables[-1].result()
-                    if progress is not None:
-                        progress.update(1)
-                tables.append(
-                    pool.submit(year_table, scenario.name, model.outcome, (cf or model).outcome)
-                )
-            if cf is not None:
-                # Only the year's indicators are kept: the counterfactual's per-person arrays
-                # and the year's shared draws go before the next year starts.
-                cf.outcome = None
-                streams.release()
-        frames = [table.result() for table in tables]
+        try:
+            for year in range(first, years[-1] + 1):
+                model.step()
+                if cf is not None:
+                    if following:
+                        following.pop().result()
+                    else:
+                        cf.step()
+                    model.release_shared()
+                if year >= years[0]:
+                    if tables:
+                        tables[-1].result()
+                        if progress is not None:
+                            progress.update(1)
+                    outcomes = (model.outcome, (cf or model).outcome)
+                    tables.append(pool.submit(year_table, scenario.name, *outcomes))
+                if cf is not None:
+                    # Only the year's indicators are kept: the counterfactual's per-person
+                    # arrays and the year's shared draws go before the next year starts.
+                    cf.outcome = None
+                    streams.release()
+            frames = [table.result() for table in tables]
+        finally:
+            # After a failure, nothing is left running in the background for the next run.
+            for pending in following:
+                pending.exception()
     if progress is not None:
         progress.update(1)
     series = model.datacollector.get_model_vars_dataframe()

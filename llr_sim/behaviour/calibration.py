@@ -116,6 +116,7 @@ def measure(behaviour: Behaviour, population, seed: int = 0) -> dict[str, float]
     scenario = load_scenario("status_quo")
     parameters_for, behaviour_for = _schedules(scenario, behaviour)
     model = LLRModel(population, parameters_for, behaviour_for, Streams(seed), BASE_YEAR - BURN_IN)
+    model.last_year = BASE_YEAR
     for _ in range(BURN_IN + 1):
         model.step()
     o = model.outcome

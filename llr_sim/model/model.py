@@ -81,6 +81,9 @@ class YearOutcome:
         credit, spent, expired: Budget credited, spent, expired or forfeited this year (EUR).
         portability: Carried a positive balance across a change of employer or status.
         balance_start: Balance at the start of the year.
+
+    Arrays that stay 0 in a year (no budget, or no incentive at all in the counterfactual) and
+    arrays shared between the scenario run and its counterfactual are read-only.
     """
 
     year: int
@@ -302,7 +305,8 @@ class LLRModel(mesa.Model):
         """The incentive-free arrays of ``year`` shared with a follower (see ``_once``).
 
         A leader on shared streams keeps them for its follower; the follower reads its
-        leader's and frees them when its own step is done. Without a follower nothing is kept.
+        leader's and frees them (``release_shared``) when its own step is done. Without a
+        follower nothing is kept.
         """
         if self.follow is not None:
             lead = self.follow
@@ -330,8 +334,8 @@ class LLRModel(mesa.Model):
         ob_on = on and bool(snap["ontwikkelbudget.enabled"])
 
         if self.follow is None:
-            # The year's draws are made in the background while the labour moves and the rules
-            # run (a follower reads its leader's).
+            # The year's draws are made in the background while the labour moves run (a
+            # follower reads its leader's).
             s.prefetch(year, _draw_plan(n, transitions=year > self.first_year))
 
         # 1. Labour transitions (the population is the state of the base year).
@@ -770,8 +774,10 @@ class LLRModel(mesa.Model):
         # Arrays over those who want guidance (``asks``) only; nobody else can have it.
         asks = once("asks", lambda: np.flatnonzero(once("want_guidance", wants_guidance)))
         if self.when_shared is not None and self.follow is None:
-            # Every array a follower reads is made: from here on this step only writes its own
-            # state (budgets, employers, providers), never the persons or the shared arrays.
+            # Every shared array the follower reads is made (it adds its own incentive-free
+            # ones, such as the wish to train without a budget, which this step no longer
+            # reads): from here on this step makes no shared array and writes only its own
+            # state (budgets, employers, providers), never the persons.
             self.when_shared()
         full = b["guidance.full_price_eur"] * prices[GUIDANCE]
         lbc_net = np.full(len(asks), full)
@@ -912,6 +918,9 @@ class LLRModel(mesa.Model):
                 s.prefetch(year + 1, plan)
             # The counterfactual's series is never read: only the scenario run collects one.
             self.datacollector.collect(self)
+        else:
+            # Both have made what they share: the leader's shared arrays of the year go.
+            self.follow.release_shared()
 
     def release_shared(self) -> None:
         """Free the year's arrays kept for the follower (when both have stepped)."""

@@ -8,13 +8,14 @@ person ends up needing it, so that a different decision earlier never shifts lat
 Drawing is a good part of a year's work (about 30 arrays of millions of numbers), and numpy's
 generators release the GIL while they fill an array. So a model announces the draws of its year
 (:meth:`Streams.prefetch`) and a background thread makes them while the model does its labour
-transitions and rules; :meth:`Streams.draws` then waits for the array if it is not ready yet.
+transitions; :meth:`Streams.draws` then waits for the array if it is not ready yet.
 Every array comes from its own generator (seed, replicate, year, purpose), so which thread makes
 it and when changes nothing: the numbers are the same, bit for bit.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -22,23 +23,43 @@ import numpy as np
 
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
+_POOL_NAME = "llr-sim-background"
+
+
+def _forget_pool() -> None:  # a forked child has the variable but not the thread
+    global _POOL
+    _POOL = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
 
 
 def background_pool() -> ThreadPoolExecutor:
-    """The process's single background thread for draws and the rules (made on first use)."""
+    """The process's single background thread (made on first use).
+
+    It makes the draws, runs the rules, and steps a counterfactual beside its scenario run.
+    """
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llr-sim-background")
+            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_POOL_NAME)
         return _POOL
+
+
+def _in_pool() -> bool:
+    """Whether this is the background thread itself (which must never wait for its own queue)."""
+    return threading.current_thread().name.startswith(_POOL_NAME)
 
 
 def in_background(background: bool, function, *args) -> Future:
     """``function(*args)`` in the background thread, or now in this one (``background`` False).
 
-    Either way a Future: ``.result()`` gives the value or raises the function's exception.
+    Either way a Future: ``.result()`` gives the value or raises the function's exception. Work
+    asked for from the background thread itself runs at once (waiting for work queued behind
+    oneself would never end).
     """
-    if background:
+    if background and not _in_pool():
         return background_pool().submit(function, *args)
     done: Future = Future()
     try:
@@ -142,8 +163,9 @@ class Streams:
         key = (int(year), purpose, kinds)
         if self.share and key in self._kept:
             return self._kept[key]
-        pending = self._pending.pop(key, None)
-        out = pending.result() if pending is not None else self._make(year, purpose, kinds)
+        out = self._take(key)
+        if out is None:
+            out = self._make(year, purpose, kinds)
         if self.share:
             if year != self._year:  # only the latest year is kept
                 self._year, self._kept = int(year), {}
@@ -159,10 +181,19 @@ class Streams:
 
     def uniform(self, year: int, purpose: str, size: int | tuple[int, ...]) -> np.ndarray:
         """Uniforms on [0, 1) for one year and purpose (never kept for another model)."""
-        pending = self._pending.pop((int(year), purpose, (("random", size),)), None)
-        if pending is not None:
-            return pending.result()[0]
-        return self.rng(year, purpose).random(size)
+        out = self._take((int(year), purpose, (("random", size),)))
+        return out[0] if out is not None else self.rng(year, purpose).random(size)
+
+    def _take(self, key: tuple) -> tuple[np.ndarray, ...] | None:
+        """The announced draws of ``key``, or None: then they are made directly (same numbers).
+
+        None if they were not announced, or not yet begun when asked for from the background
+        thread itself (which must not wait for its own queue).
+        """
+        pending = self._pending.pop(key, None)
+        if pending is None or (_in_pool() and pending.cancel()):
+            return None
+        return pending.result()
 
     def normal(self, year: int, purpose: str, size: int | tuple[int, ...]) -> np.ndarray:
         """Standard normals for one year and purpose."""

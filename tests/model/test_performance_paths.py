@@ -112,3 +112,18 @@ def test_a_follower_is_made_before_its_leader_steps(population):
     model.step()
     with pytest.raises(ValueError, match="before the model it follows steps"):
         LLRModel(population, par, beh, shared, 2021, incentives=False, follow=model)
+
+
+def test_the_background_thread_never_waits_for_its_own_queue():
+    from llr_sim.model.streams import in_background
+
+    def nested():
+        # Asked for from the background thread itself: done at once, not queued behind itself.
+        inner = in_background(True, lambda: 7)
+        s = Streams(8)
+        s.prefetch(2027, [("want", (("random", 5),))])
+        return inner.result(), s.draws(2027, "want", ("random", 5))[0]
+
+    value, drawn = in_background(True, nested).result(timeout=20)
+    assert value == 7
+    np.testing.assert_array_equal(drawn, Streams(8).uniform(2027, "want", 5))
