@@ -268,11 +268,11 @@ def run_once(
             for year in range(first, years[-1] + 1):
                 model.step()
                 if cf is not None:
+                    # The counterfactual's step ends by freeing the arrays it shared.
                     if following:
                         following.pop().result()
                     else:
                         cf.step()
-                    model.release_shared()
                 if year >= years[0]:
                     if tables:
                         tables[-1].result()
