@@ -165,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--scale", type=_positive_scale, default=0.01)
     sweep.add_argument("--seed", type=_seed, default=0)
-    sweep.add_argument("--years", type=_years, default=(2023, 2030), help="e.g. 2023-2030")
+    sweep.add_argument("--years", type=_years, default=(2024, 2030), help="default 2024-2030")
     sweep.add_argument(
         "--workers",
         type=_positive_int("--workers", 1, 256),

@@ -31,17 +31,13 @@ from llr_sim.behaviour.parameters import Behaviour, check_overrides, load_behavi
 from llr_sim.errors import InputError, InputErrors
 from llr_sim.fileio import publish
 from llr_sim.indicators import COLUMNS, year_table
+from llr_sim.inputs import DEFAULT_YEARS, FIRST_YEAR, LAST_YEAR, START_YEAR
 from llr_sim.model.model import LLRModel
 from llr_sim.model.streams import Streams, in_background
 from llr_sim.population.population import Population, git_commit, load_population
 from llr_sim.population.synthesis import check_scale, check_seed, synthesise_population
 from llr_sim.population.targets import load_targets
 
-FIRST_YEAR, LAST_YEAR = 2023, 2035
-#: Years simulated before the first reported year, with the status-quo rules, so that word of
-#: mouth, the six-year cooldown of loopbaancheques and the providers' reference demand have a
-#: history (the synthetic population describes 1 January 2021).
-BURN_IN = 2
 CALIBRATION_SCENARIO = "status_quo"
 CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "synthetic" / "cache"
 
@@ -235,7 +231,7 @@ def run_once(
         The indicator rows of the reported years, and the DataCollector's model series.
     """
     parameters_for, behaviour_for = _schedules(scenario, behaviour)
-    first = years[0] - BURN_IN
+    first = START_YEAR
     cf = None
     if counterfactual:
         # The counterfactual draws what the scenario draws: drawn once, and the same persons.
@@ -300,7 +296,7 @@ def simulate(
     scenario,
     scale: float = 0.01,
     seed: int = 0,
-    years: Iterable[int] = range(2023, 2031),
+    years: Iterable[int] = DEFAULT_YEARS,
     replicates: int = 1,
     *,
     population: Population | None = None,
@@ -396,7 +392,7 @@ def simulate(
         "scale": scale,
         "years": [years[0], years[-1]],
         "replicates": replicates,
-        "burn_in_years": BURN_IN,
+        "start_year": START_YEAR,
         "behaviour_calibrated": _calibration_stamp(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "population": {

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from llr_sim.errors import InputError
+from llr_sim.inputs import DEFAULT_YEARS
 
 DEFAULT_RUNS = Path("reports") / "runs"
 
@@ -86,7 +87,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         scenario,
         scale=args.scale,
         seed=args.seed,
-        years=args.years,
+        years=args.years if args.years is not None else DEFAULT_YEARS,
         replicates=args.replicates,
         show_progress=not args.quiet,
     )
@@ -122,9 +123,7 @@ def add_subcommands(subparsers) -> None:
     run.add_argument("scenario", help="scenario name (scenarios/NAME.yaml) or path")
     run.add_argument("--scale", type=_scale, default=0.01, help="share of the population (0-1]")
     run.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    run.add_argument(
-        "--years", type=_years, default=range(2023, 2031), help="FIRST-LAST (default 2023-2030)"
-    )
+    run.add_argument("--years", type=_years, default=None, help="FIRST-LAST (default 2024-2030)")
     run.add_argument(
         "--replicates", type=_replicates, default=1, help="Monte Carlo replicates (default 1)"
     )

@@ -191,7 +191,7 @@ def run_sweep(
     grid: list | None = None,
     scale: float = 0.01,
     seed: int = 0,
-    years: tuple[int, int] = (2023, 2030),
+    years: tuple[int, int] = (2024, 2030),
     workers: int = 2,
     scheduler: str | None = None,
     show_progress: bool = False,

@@ -209,3 +209,29 @@ def test_cli_is_wired():
     if "run" not in choices:
         pytest.skip("llr-sim run is not wired into cli.py yet")
     assert "calibrate" in choices
+
+
+def test_a_years_numbers_do_not_depend_on_the_window(budget):
+    """Every run starts from the base population in 2021: the window only chooses what is shown."""
+    later = simulate("portable_budget", scale=SCALE, seed=1, years=range(2025, 2027))
+    full = budget.indicators
+    same = full[full["year"] >= 2025].reset_index(drop=True)
+    pd.testing.assert_frame_equal(same, later.indicators.reset_index(drop=True), check_exact=True)
+    assert later.provenance["start_year"] == 2021
+
+
+def test_every_command_defaults_to_the_same_window():
+    from llr_sim.inputs import DEFAULT_YEARS
+    from llr_sim.simulation_commands import add_subcommands
+
+    parser = argparse.ArgumentParser()
+    add_subcommands(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["run", "status_quo"])
+    assert args.years is None  # resolved to DEFAULT_YEARS by the command
+    assert list(DEFAULT_YEARS) == list(range(2024, 2031))
+    import inspect
+
+    from llr_sim import simulation, sweep
+
+    assert inspect.signature(simulation.simulate).parameters["years"].default == DEFAULT_YEARS
+    assert inspect.signature(sweep.run_sweep).parameters["years"].default == (2024, 2030)

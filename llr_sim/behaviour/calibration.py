@@ -111,13 +111,13 @@ def measure(behaviour: Behaviour, population, seed: int = 0) -> dict[str, float]
     from llr_sim.model.model import LBC, OC, VOK, VOV, LLRModel
     from llr_sim.model.streams import Streams
     from llr_sim.policy.scenarios import load_scenario
-    from llr_sim.simulation import BURN_IN, _schedules
+    from llr_sim.simulation import START_YEAR, _schedules
 
     scenario = load_scenario("status_quo")
     parameters_for, behaviour_for = _schedules(scenario, behaviour)
-    model = LLRModel(population, parameters_for, behaviour_for, Streams(seed), BASE_YEAR - BURN_IN)
+    model = LLRModel(population, parameters_for, behaviour_for, Streams(seed), START_YEAR)
     model.last_year = BASE_YEAR
-    for _ in range(BURN_IN + 1):
+    for _ in range(START_YEAR, BASE_YEAR + 1):
         model.step()
     o = model.outcome
     w = o.weight

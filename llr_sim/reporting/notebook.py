@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from llr_sim.errors import InputError
+from llr_sim.inputs import DEFAULT_YEARS
 from llr_sim.reporting import labels
 from llr_sim.reporting.style import Source, save_figure
 from llr_sim.reporting.tables import Workbook, to_html
@@ -385,11 +386,9 @@ def setup(notebook: str, output_dir: Any = None, **params: Any) -> Setup:
         out.replicates = check_int(params["replicates"], "replicates", 1)
     if "lang" in params:
         out.lang = check_lang(params["lang"])
-    if out.years is None and out.scenario is not None and out.scenario.period:
-        # The scenario file's own period (2024-2030 for the project's scenarios), never a
-        # silent default of the notebook's.
-        first, last = out.scenario.period
-        out.years = range(first, last + 1)
+    if out.years is None:
+        # The same window as every other command (``llr_sim.simulation.DEFAULT_YEARS``).
+        out.years = DEFAULT_YEARS
     if output_dir is None or output_dir == "":
         parts = (out.scenario.name,) if out.scenario is not None else ()
         output_dir = default_output_dir(notebook, *parts)
