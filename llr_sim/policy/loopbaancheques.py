@@ -106,3 +106,48 @@ def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
         f"{ID}_provider_value_eur": amount(eligible, value),
         f"{ID}_government_payment_eur": amount(eligible, float(government)),
     }
+
+
+# --- what a trajectory costs and what guidance leaves ----------------------------------------
+
+
+def trajectory_payments(
+    government_payment: np.ndarray, own_contribution: np.ndarray, snapshot: Snapshot
+) -> tuple[np.ndarray, np.ndarray]:
+    """(government's payment, the person's own contributions) for one trajectory of cheques.
+
+    A trajectory uses the cheques of a period ("2 cheques every 6 years", together 7 hours of
+    guidance): the person pays the own contribution for each of the ``cheques.per_period``
+    cheques (nothing where the contribution is NaN, i.e. not eligible), the government the rest
+    of the value paid to the career centre (``loopbaancheques_government_payment_eur``).
+
+    Args:
+        government_payment: Each person's government payment per trajectory, EUR.
+        own_contribution: Each person's own contribution per cheque, EUR (NaN when not
+            eligible).
+        snapshot: The parameters in force.
+
+    Returns:
+        The government's payment and the person's own contributions per trajectory, EUR.
+    """
+    own = np.nan_to_num(own_contribution) * snapshot["loopbaancheques.cheques.per_period"]
+    return government_payment, own
+
+
+def holds_pop(year: int, pop_year: np.ndarray, snapshot: Snapshot) -> np.ndarray:
+    """Whether a person holds a personal development plan (POP) after career guidance.
+
+    Career guidance ends with a POP; the opleidingscheques admit the high educated who "followed
+    career guidance in the last 6 years" for a course in their POP: guidance in a year less
+    than ``pop.validity_years`` before ``year``. False where there was no guidance (``pop_year``
+    NaN: NaN compares false).
+
+    Args:
+        year: The calendar year.
+        pop_year: The year of each person's last career guidance (NaN: never).
+        snapshot: The parameters in force.
+
+    Returns:
+        True where the person holds a POP in ``year``.
+    """
+    return year - pop_year < snapshot["loopbaancheques.pop.validity_years"]

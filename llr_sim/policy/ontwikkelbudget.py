@@ -133,3 +133,25 @@ def _credit(population: Frame, p: Snapshot, low: np.ndarray) -> np.ndarray:
         np.multiply(persons, float(eur), out=topup)
         credit += topup
     return credit
+
+
+# --- what a course earns ---------------------------------------------------------------------
+
+
+def payable(price: np.ndarray, snapshot: Snapshot) -> np.ndarray:
+    """What the budget may pay of a course of ``price`` EUR.
+
+    The person pays a share of the price (``co_payment.share``) and a flat amount per course
+    (``co_payment.flat_eur``); the budget may pay the rest of the price, at least 0. How much
+    it does pay depends on the balance, which is the model's business.
+
+    Args:
+        price: The price of each person's course, EUR.
+        snapshot: The parameters in force.
+
+    Returns:
+        The most the budget may pay per person, EUR.
+    """
+    co_share = float(snapshot["ontwikkelbudget.co_payment.share"])
+    flat = float(snapshot["ontwikkelbudget.co_payment.flat_eur"])
+    return np.maximum(price * (1 - co_share) - flat, 0.0)

@@ -103,3 +103,25 @@ def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
         f"{ID}_max_subsidy_priority_eur": priority,
         f"{ID}_max_subsidy_higher_education_eur": higher,
     }
+
+
+# --- what a course earns ---------------------------------------------------------------------
+
+
+def course_subsidy(price: np.ndarray, max_subsidy: np.ndarray, snapshot: Snapshot) -> np.ndarray:
+    """What the cheques pay towards a course of ``price`` EUR.
+
+    "The employee pays 50% and the Flemish government 50%": the government's share of the price
+    (``co_financing.government_share``), up to the person's maximum subsidy in the school year
+    (``opleidingscheques_max_subsidy_eur``, 0 when not eligible).
+
+    Args:
+        price: The price of each person's course, EUR.
+        max_subsidy: Each person's maximum subsidy, EUR.
+        snapshot: The parameters in force.
+
+    Returns:
+        The subsidy per person, EUR.
+    """
+    share = float(snapshot["opleidingscheques.co_financing.government_share"])
+    return np.minimum(share * price, max_subsidy)

@@ -131,3 +131,39 @@ def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
         f"{ID}_monthly_premium_eur": premium,
         f"{ID}_max_months": amount(eligible, int(p["duration.max_months"]), np.int16),
     }
+
+
+# --- what time credit earns ------------------------------------------------------------------
+
+
+def premium_for(monthly_premium: np.ndarray, months: float) -> np.ndarray:
+    """The Flemish premium over ``months`` of time credit, EUR.
+
+    The premium is paid per month of time credit with a training motive: the monthly premium
+    (``opleidingskrediet_monthly_premium_eur``, 0 when not eligible) times the months.
+
+    Args:
+        monthly_premium: Each person's gross monthly premium, EUR.
+        months: The months of time credit taken.
+
+    Returns:
+        The premium per person, EUR.
+    """
+    return monthly_premium * months
+
+
+def has_federal_seniority(tenure_years: np.ndarray, snapshot: Snapshot) -> np.ndarray:
+    """Whether a person meets the federal seniority condition of time credit.
+
+    "At least 2 years' seniority with the employer": ``tenure_years`` at least
+    ``eligibility.min_tenure_years``. Federal time credit with a training motive exists with or
+    without the Flemish premium.
+
+    Args:
+        tenure_years: Each person's years with the current employer.
+        snapshot: The parameters in force.
+
+    Returns:
+        True where the seniority condition is met.
+    """
+    return tenure_years >= snapshot["opleidingskrediet.eligibility.min_tenure_years"]

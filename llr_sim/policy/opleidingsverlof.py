@@ -135,3 +135,54 @@ def _max_hours(population: Frame, p: Snapshot, eligible: np.ndarray) -> np.ndarr
     if p["hours.pro_rata_part_time"]:
         hours = hours * np.minimum(as_float(work_fraction), 1.0)
     return amount(eligible, np.asarray(hours, dtype=float))
+
+
+# --- what a course earns ---------------------------------------------------------------------
+
+
+def course_qualifies(course_hours: np.ndarray, snapshot: Snapshot) -> np.ndarray:
+    """Whether a course of ``course_hours`` qualifies for training leave.
+
+    "A course of at least 3 study credits, 32 contact hours or 32 lesson periods": the course
+    counts at least ``courses.min_hours`` hours. A condition on the course, not on the person.
+
+    Args:
+        course_hours: The contact hours of each person's course.
+        snapshot: The parameters in force.
+
+    Returns:
+        True where the course is long enough.
+    """
+    return course_hours >= snapshot["opleidingsverlof.courses.min_hours"]
+
+
+def hours_covered(course_hours: np.ndarray, max_hours: np.ndarray) -> np.ndarray:
+    """The hours of a course that training leave covers.
+
+    The course's hours, up to the person's maximum hours of leave in the school year
+    (``opleidingsverlof_max_hours``, 0 when not eligible).
+
+    Args:
+        course_hours: The contact hours of each person's course.
+        max_hours: Each person's maximum hours of leave.
+
+    Returns:
+        The hours of leave per person.
+    """
+    return np.minimum(course_hours, max_hours)
+
+
+def employer_reimbursement(hours: np.ndarray, snapshot: Snapshot) -> np.ndarray:
+    """What the employer receives for ``hours`` of training leave, EUR.
+
+    "A flat reimbursement per hour of leave paid to the employer through the WSE-loket":
+    the hours times ``reimbursement.eur_per_hour``.
+
+    Args:
+        hours: Hours of leave taken per person.
+        snapshot: The parameters in force.
+
+    Returns:
+        The reimbursement per person, EUR.
+    """
+    return hours * float(snapshot["opleidingsverlof.reimbursement.eur_per_hour"])
