@@ -15,7 +15,7 @@ from llr_sim.policy import (
     opleidingsverlof,
 )
 from llr_sim.policy._frame import Columns, reason_dtype, result
-from llr_sim.policy.parameters import INSTRUMENTS, ParameterSet
+from llr_sim.policy.parameters import INSTRUMENTS, Constraint, ParameterSet, violations
 
 _MODULES = {
     m.ID: m
@@ -28,6 +28,9 @@ _MODULES = {
     )
 }
 assert tuple(_MODULES) == INSTRUMENTS
+
+#: The relations between parameters that the instrument modules declare, in registry order.
+CONSTRAINTS: tuple[Constraint, ...] = tuple(c for m in _MODULES.values() for c in m.CONSTRAINTS)
 
 #: The reason of everyone in an instrument that the ontwikkelbudget replaces.
 _REPLACED = reason_dtype(("replaced by the ontwikkelbudget in this scenario",))
@@ -74,6 +77,19 @@ def entitlements(population: pd.DataFrame, when: dt.date, parameters: ParameterS
                 columns[col] = np.zeros(n, dtype=dtype)
     # One frame for all instruments: cheaper than a frame per instrument put side by side.
     return result({c: v for name in _MODULES for c, v in parts[name].items()}, population.index)
+
+
+def check_constraints(parameters: ParameterSet) -> list[tuple[str, list[str], str]]:
+    """The relations between parameters, declared by the instruments, that ``parameters`` break.
+
+    Args:
+        parameters: The parameter set (of a scenario).
+
+    Returns:
+        A list of (parameter at fault, parameters involved, message) for every violation, each
+        at the first date it breaks.
+    """
+    return violations(parameters, CONSTRAINTS)
 
 
 #: The columns and dtypes of closed instruments, by (instrument, id of the parameter set, date);

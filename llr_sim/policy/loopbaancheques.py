@@ -36,9 +36,29 @@ from llr_sim.policy._frame import (
     result,
     status_condition,
 )
-from llr_sim.policy.parameters import ParameterSet, Snapshot
+from llr_sim.policy.parameters import Constraint, ParameterSet, Snapshot, whole_number_up_to
 
 ID = "loopbaancheques"
+
+_VALUE = f"{ID}.provider.value_eur_per_trajectory"
+_OWN = f"{ID}.own_contribution.eur_per_cheque"
+_CHEQUES = f"{ID}.cheques.per_period"
+
+#: Relations between the parameters that must hold at every date.
+CONSTRAINTS = [
+    # The government pays the provider's value less the person's contributions: not below 0.
+    Constraint(
+        _VALUE,
+        (_VALUE, _OWN, _CHEQUES),
+        lambda p: p[_VALUE] >= p[_CHEQUES] * p[_OWN],
+        lambda p: (
+            f"the value paid to the provider ({p[_VALUE]:g}) is below the own contributions "
+            f"({p[_CHEQUES]:g} x {p[_OWN]:g})"
+        ),
+    ),
+    # The cheques are counted in an int16 column.
+    whole_number_up_to(_CHEQUES, int(np.iinfo(np.int16).max), "cheques per period"),
+]
 
 
 def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -> pd.DataFrame:

@@ -34,10 +34,48 @@ from llr_sim.policy._frame import (
     select,
     status_condition,
 )
-from llr_sim.policy.parameters import ParameterSet, Snapshot
+from llr_sim.policy.parameters import Constraint, ParameterSet, Snapshot
 from llr_sim.population.schema import EMPLOYED_STATUSES
 
 ID = "ontwikkelbudget"
+
+_CAP, _ANNUAL = f"{ID}.credit.cap_eur", f"{ID}.credit.annual_eur"
+_LOW, _LOW_CAP = f"{ID}.topup.low_educated_eur", f"{ID}.topup.low_educated_cap_eur"
+_MIN_AGE, _MAX_AGE = f"{ID}.eligibility.min_age", f"{ID}.eligibility.max_age"
+_LIMITED, _LIMIT = f"{ID}.budget.limited", f"{ID}.budget.annual_limit_eur"
+
+#: Relations between the parameters that must hold at every date.
+CONSTRAINTS = [
+    Constraint(
+        _CAP,
+        (_CAP, _ANNUAL),
+        lambda p: p[_CAP] >= p[_ANNUAL],
+        lambda p: f"the cap ({p[_CAP]:g}) is below the annual credit ({p[_ANNUAL]:g})",
+    ),
+    Constraint(
+        _LOW_CAP,
+        (_CAP, _ANNUAL, _LOW, _LOW_CAP),
+        lambda p: (
+            (p[_LOW] == 0 and p[_LOW_CAP] == 0) or p[_CAP] + p[_LOW_CAP] >= p[_ANNUAL] + p[_LOW]
+        ),
+        lambda p: (
+            f"the cap for the low educated ({p[_CAP] + p[_LOW_CAP]:g}) is below their annual "
+            f"credit ({p[_ANNUAL] + p[_LOW]:g})"
+        ),
+    ),
+    Constraint(
+        _MAX_AGE,
+        (_MIN_AGE, _MAX_AGE),
+        lambda p: p[_MAX_AGE] >= p[_MIN_AGE],
+        lambda p: f"the maximum age ({p[_MAX_AGE]:g}) is below the minimum age ({p[_MIN_AGE]:g})",
+    ),
+    Constraint(
+        _LIMIT,
+        (_LIMITED, _LIMIT),
+        lambda p: not p[_LIMITED] or p[_LIMIT] > 0,
+        lambda p: "a limited budget needs a yearly limit above 0",
+    ),
+]
 
 
 def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -> pd.DataFrame:

@@ -44,9 +44,13 @@ from llr_sim.policy._frame import (
     status_condition,
     work_fraction_condition,
 )
-from llr_sim.policy.parameters import ParameterSet, Snapshot
+from llr_sim.policy.parameters import Constraint, ParameterSet, Snapshot
 
 ID = "opleidingscheques"
+
+#: Relations between the parameters that must hold at every date: none beyond the checks of
+#: every value (a number is finite and not negative, a share at most 1).
+CONSTRAINTS: list[Constraint] = []
 
 
 def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -> pd.DataFrame:

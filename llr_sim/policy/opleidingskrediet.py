@@ -46,9 +46,15 @@ from llr_sim.policy._frame import (
     status_condition,
     work_fraction_condition,
 )
-from llr_sim.policy.parameters import ParameterSet, Snapshot
+from llr_sim.policy.parameters import ParameterSet, Snapshot, whole_number_up_to
 
 ID = "opleidingskrediet"
+
+#: Relations between the parameters that must hold at every date: the months are counted in an
+#: int16 column.
+CONSTRAINTS = [
+    whole_number_up_to(f"{ID}.duration.max_months", int(np.iinfo(np.int16).max), "months"),
+]
 
 
 def compute(population: pd.DataFrame, when: dt.date, parameters: ParameterSet) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -489,73 +489,90 @@ def load_parameters(directory: Path | str | None = None) -> ParameterSet:
     return read_parameters(directory)
 
 
-def check_constraints(parameters: ParameterSet) -> list[tuple[str, list[str], str]]:
-    """Relations between parameters that must hold at every date.
+@dataclass(frozen=True)
+class Constraint:
+    """A relation between parameter values that must hold at every date.
+
+    Each instrument module declares its own (``CONSTRAINTS``); a scenario that breaks one is
+    refused before it changes anything.
+
+    Attributes:
+        target: The parameter at fault when the relation does not hold.
+        paths: Every parameter the relation reads (the target among them).
+        holds: Whether the relation holds, given the values in force by path.
+        message: Why not, given the same values.
+    """
+
+    target: str
+    paths: tuple[str, ...]
+    holds: Callable[[Mapping[str, Any]], bool]
+    message: Callable[[Mapping[str, Any]], str]
+
+
+def whole_number_up_to(path: str, maximum: int, what: str) -> Constraint:
+    """The value of ``path`` is a whole number from 0 to ``maximum``.
+
+    For counts the rules store in a small integer type (``maximum`` its largest value): a value
+    the files accept must not break a run.
+
+    Args:
+        path: The parameter.
+        maximum: The largest value allowed.
+        what: What the value counts, for the message (``"cheques per period"``).
+    """
+
+    def holds(values: Mapping[str, Any]) -> bool:
+        value = values[path]
+        return float(value).is_integer() and 0 <= value <= maximum
+
+    return Constraint(
+        path,
+        (path,),
+        holds,
+        lambda values: (
+            f"the number of {what} ({values[path]:g}) must be a whole number from 0 to {maximum}"
+        ),
+    )
+
+
+def violations(
+    parameters: ParameterSet, constraints: Iterable[Constraint]
+) -> list[tuple[str, list[str], str]]:
+    """The constraints that ``parameters`` break, each at the first date it breaks.
+
+    Args:
+        parameters: The parameter set.
+        constraints: The relations to check.
 
     Returns:
         A list of (parameter at fault, parameters involved, message) for every violation.
     """
-    cap, annual = "ontwikkelbudget.credit.cap_eur", "ontwikkelbudget.credit.annual_eur"
-    low, low_cap = (
-        "ontwikkelbudget.topup.low_educated_eur",
-        "ontwikkelbudget.topup.low_educated_cap_eur",
-    )
-    min_age, max_age = "ontwikkelbudget.eligibility.min_age", "ontwikkelbudget.eligibility.max_age"
-    limited, limit = "ontwikkelbudget.budget.limited", "ontwikkelbudget.budget.annual_limit_eur"
-    value, own, cheques = (
-        "loopbaancheques.provider.value_eur_per_trajectory",
-        "loopbaancheques.own_contribution.eur_per_cheque",
-        "loopbaancheques.cheques.per_period",
-    )
-    rules = [
-        (
-            value,
-            [value, own, cheques],
-            lambda p: p[value] >= p[cheques] * p[own],
-            lambda p: (
-                f"the value paid to the provider ({p[value]:g}) is below the own contributions "
-                f"({p[cheques]:g} x {p[own]:g})"
-            ),
-        ),
-        (
-            cap,
-            [cap, annual],
-            lambda p: p[cap] >= p[annual],
-            lambda p: f"the cap ({p[cap]:g}) is below the annual credit ({p[annual]:g})",
-        ),
-        (
-            low_cap,
-            [cap, annual, low, low_cap],
-            lambda p: (
-                (p[low] == 0 and p[low_cap] == 0) or p[cap] + p[low_cap] >= p[annual] + p[low]
-            ),
-            lambda p: (
-                f"the cap for the low educated ({p[cap] + p[low_cap]:g}) is below their annual "
-                f"credit ({p[annual] + p[low]:g})"
-            ),
-        ),
-        (
-            max_age,
-            [min_age, max_age],
-            lambda p: p[max_age] >= p[min_age],
-            lambda p: f"the maximum age ({p[max_age]:g}) is below the minimum age ({p[min_age]:g})",
-        ),
-        (
-            limit,
-            [limited, limit],
-            lambda p: not p[limited] or p[limit] > 0,
-            lambda p: "a limited budget needs a yearly limit above 0",
-        ),
-    ]
     out = []
-    for target, paths, holds, message in rules:
+    for constraint in constraints:
+        paths = list(constraint.paths)
         for when in parameters.change_dates(paths):
             try:
                 values = {path: parameters[path].at(when) for path in paths}
             except InputError:
                 continue  # not all values in force yet: nothing to compare
-            if not holds(values):
+            if not constraint.holds(values):
                 suffix = "" if when == ALWAYS else f" from {when.isoformat()}"
-                out.append((target, paths, message(values) + suffix))
+                out.append((constraint.target, paths, constraint.message(values) + suffix))
                 break
     return out
+
+
+def check_constraints(parameters: ParameterSet) -> list[tuple[str, list[str], str]]:
+    """Relations between parameters that must hold at every date.
+
+    The relations are declared by the instrument modules and collected by
+    :func:`llr_sim.policy.entitlements.check_constraints`; this name is kept for
+    :mod:`llr_sim.policy.scenarios`.
+
+    Returns:
+        A list of (parameter at fault, parameters involved, message) for every violation.
+    """
+    # Imported when called, not at load time: the instrument modules import this module.
+    from llr_sim.policy.entitlements import check_constraints as collected
+
+    return collected(parameters)
