@@ -33,7 +33,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from llr_sim.model.model import LBC, OB, YearOutcome
+from llr_sim.model.law import LBC, OB
+from llr_sim.model.outcome import YearOutcome
 from llr_sim.model.persons import AGE_BANDS
 from llr_sim.policy.parameters import INSTRUMENTS
 from llr_sim.population import schema

@@ -15,75 +15,39 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
 
 from llr_sim import __version__
-from llr_sim.behaviour.parameters import Behaviour, check_overrides, load_behaviour
+from llr_sim.behaviour.parameters import Behaviour, load_behaviour
 from llr_sim.errors import InputError, InputErrors
 from llr_sim.fileio import publish
 from llr_sim.indicators import COLUMNS, year_table
-from llr_sim.inputs import DEFAULT_YEARS, FIRST_YEAR, LAST_YEAR, START_YEAR
-from llr_sim.model.model import LLRModel
-from llr_sim.model.streams import Streams, in_background
+from llr_sim.inputs import (  # the checks every entry point shares
+    DEFAULT_YEARS,
+    START_YEAR,
+    check_replicates,
+    check_years,
+    resolve_scenario,
+)
+from llr_sim.model.engine import Engine
+from llr_sim.model.model import LLRModel, Schedule
+from llr_sim.model.outcome import YearOutcome
+from llr_sim.model.streams import Streams
 from llr_sim.population.population import Population, git_commit, load_population
 from llr_sim.population.synthesis import check_scale, check_seed, synthesise_population
 from llr_sim.population.targets import load_targets
 
 CALIBRATION_SCENARIO = "status_quo"
 CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "synthetic" / "cache"
-
-
-def check_years(years: object) -> list[int]:
-    """The years as a list, or an InputError naming ``years``."""
-    try:
-        values = [int(y) for y in years]  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        raise InputError(
-            "years", f"expected a range of years such as 2023-2030, got {years!r}"
-        ) from None
-    if not values:
-        raise InputError("years", "no years given")
-    if values[0] < FIRST_YEAR or values[-1] > LAST_YEAR:
-        raise InputError(
-            "years", f"must lie within {FIRST_YEAR}-{LAST_YEAR}, got {values[0]}-{values[-1]}"
-        )
-    if values != list(range(values[0], values[-1] + 1)):
-        raise InputError("years", "must be increasing and contiguous (one step is one year)")
-    return values
-
-
-def check_replicates(replicates: object) -> int:
-    """The number of replicates, or an InputError naming ``replicates``."""
-    if isinstance(replicates, bool) or not isinstance(replicates, int | np.integer):
-        raise InputError("replicates", f"must be a whole number 1-1000, got {replicates!r}")
-    if not 1 <= int(replicates) <= 1000:
-        raise InputError("replicates", f"must be 1-1000, got {replicates}")
-    return int(replicates)
-
-
-def resolve_scenario(scenario: Any):
-    """A Scenario from a Scenario, a path or a name (validated whole, behaviour included)."""
-    from llr_sim.policy.scenarios import Scenario, load_scenario
-
-    if isinstance(scenario, Scenario):
-        problems = check_overrides(scenario.behaviour, scenario.name)
-        if problems:
-            raise InputErrors(problems)
-        return scenario
-    if not isinstance(scenario, str | os.PathLike):
-        raise InputError(
-            "scenario", f"expected a scenario name, path or Scenario, got {scenario!r}"
-        )
-    return load_scenario(scenario)
 
 
 def cached_population(scale: float, seed: int, *, show_progress: bool = False) -> Population:
@@ -215,81 +179,139 @@ def _schedules(scenario, behaviour: Behaviour):
     return parameters_for, behaviour_for
 
 
+#: Behavioural values that describe a response to an incentive: only the policy layers read
+#: them, so scenarios that differ only in these share one world and one counterfactual.
+POLICY_RESPONSES = (
+    "awareness.",
+    "hassle.",
+    "ontwikkelbudget.salience",
+    "employer.vov_boost",
+    "employer.vov_registration",
+    "employer.substitution",
+)
+
+
+def world_key(schedule: Schedule, last_year: int) -> tuple:
+    """What the world and the counterfactual of a schedule read: the other behavioural values."""
+    return tuple(
+        tuple(
+            (k, v)
+            for k, v in sorted(schedule.behaviour_for(year).values.items())
+            if not k.startswith(POLICY_RESPONSES)
+        )
+        for year in range(START_YEAR, last_year + 1)
+    )
+
+
 def run_once(
-    scenario,
+    scenarios: list,
     population: Population,
     years: list[int],
     streams: Streams,
     behaviour: Behaviour,
     *,
+    engine: Engine,
     counterfactual: bool = True,
     progress=None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One run of a scenario and (by default) its counterfactual on the same draws.
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """One replicate of several scenarios: one world and one counterfactual per world they share.
 
     Returns:
-        The indicator rows of the reported years, and the DataCollector's model series.
+        Per scenario (in order): the indicator rows of the reported years, and the
+        DataCollector's model series.
     """
-    parameters_for, behaviour_for = _schedules(scenario, behaviour)
-    first = START_YEAR
-    cf = None
-    if counterfactual:
-        # The counterfactual draws what the scenario draws: drawn once, and the same persons.
-        streams = streams.sharing()
-    model = LLRModel(population, parameters_for, behaviour_for, streams, first)
-    model.last_year = years[-1]
-    if counterfactual:
-        cf = LLRModel(
+    schedules = [Schedule(s.name, *_schedules(s, behaviour)) for s in scenarios]
+    groups: dict[tuple, list[int]] = {}
+    for i, schedule in enumerate(schedules):
+        groups.setdefault(world_key(schedule, years[-1]), []).append(i)
+    out: list = [None] * len(scenarios)
+    for members in groups.values():
+        results = _run_world(
+            [schedules[i] for i in members],
             population,
-            parameters_for,
-            behaviour_for,
+            years,
             streams,
-            first,
-            incentives=False,
-            follow=model,
+            engine=engine,
+            counterfactual=counterfactual,
+            progress=progress,
         )
-    tables: list[Future] = []
-    # The counterfactual steps through a year in the background thread as soon as the
-    # scenario run has made the arrays they share (``LLRModel.when_shared``), while the scenario
-    # run finishes its year: from then on the scenario run writes only its own state (budgets,
-    # employers, providers), never the persons or the shared arrays.
-    following: list[Future] = []
-    if cf is not None and streams.background:
-        model.when_shared = lambda: following.append(in_background(True, cf.step))
-    # A year's indicator table is summed in a second thread while the model steps through the
-    # next year (numpy releases the GIL in both): it reads only that year's outcomes, which no
-    # later step writes. One table at a time, so at most two years' outcomes are alive.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llr-sim-tables") as pool:
-        try:
-            for year in range(first, years[-1] + 1):
-                model.step()
-                if cf is not None:
-                    # The counterfactual's step ends by freeing the arrays it shared.
-                    if following:
-                        following.pop().result()
-                    else:
-                        cf.step()
-                if year >= years[0]:
-                    if tables:
-                        tables[-1].result()
-                        if progress is not None:
-                            progress.update(1)
-                    outcomes = (model.outcome, (cf or model).outcome)
-                    tables.append(pool.submit(year_table, scenario.name, *outcomes))
-                if cf is not None:
-                    # Only the year's indicators are kept: the counterfactual's per-person
-                    # arrays and the year's shared draws go before the next year starts.
-                    cf.outcome = None
-                    streams.release()
-            frames = [table.result() for table in tables]
-        finally:
-            # After a failure, nothing is left running in the background for the next run.
-            for pending in following:
-                pending.exception()
-    if progress is not None:
-        progress.update(1)
-    series = model.datacollector.get_model_vars_dataframe()
-    return pd.concat(frames, ignore_index=True), series[series["year"] >= years[0]]
+        for i, result in zip(members, results, strict=True):
+            out[i] = result
+    return out
+
+
+def _run_world(
+    schedules: list[Schedule],
+    population: Population,
+    years: list[int],
+    streams: Streams,
+    *,
+    engine: Engine,
+    counterfactual: bool,
+    progress,
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Schedules that share their world, from the base year to the last year reported."""
+    model = LLRModel(
+        population, schedules, streams, START_YEAR, engine=engine, counterfactual=counterfactual
+    )
+    model.world.last_year = years[-1]
+    tables: dict[str, list] = {s.name: [] for s in schedules}
+    pending: list[Future] = []
+
+    def table_of(layer) -> None:
+        # A layer's indicator table is summed in the tables' thread while the next layer steps;
+        # one table at a time, so that few layers' outcomes are alive at once.
+        if layer is model.counterfactual or model.year < years[0]:
+            return
+        cf = model.counterfactual.outcome if model.counterfactual is not None else layer.outcome
+        if pending:
+            pending.pop().result()
+        future = engine.table(year_table, layer.name, layer.outcome, cf)
+        tables[layer.name].append(future)
+        pending.append(future)
+        layer.outcome = None  # the table holds what it reads
+
+    model.on_layer_done = table_of
+    for _year in range(START_YEAR, years[-1] + 1):
+        model.step()
+        if progress is not None and model.year >= years[0]:
+            progress.update(1)
+    out = []
+    for schedule, layer in zip(schedules, model.layers, strict=True):
+        series = layer.datacollector.get_model_vars_dataframe()
+        frames = [future.result() for future in tables[schedule.name]]
+        out.append((pd.concat(frames, ignore_index=True), series[series["year"] >= years[0]]))
+    return out
+
+
+def year_outcome(
+    scenario,
+    year: int,
+    *,
+    population: Population,
+    seed: int = 0,
+    behaviour: Behaviour | None = None,
+) -> YearOutcome:
+    """A scenario's per-person outcome of one year, from the base population (no counterfactual).
+
+    The entry point of the calibration: the person-level arrays (who trained, who used what,
+    at what cost) that the indicator table sums.
+
+    Args:
+        scenario: A Scenario, a path or a name.
+        year: The year, at least the first simulated one (2021).
+        population: The synthetic population.
+        seed: The root seed (replicate 0).
+        behaviour: The behavioural values (default: the calibrated ones).
+    """
+    resolved = resolve_scenario(scenario)
+    behaviour = behaviour if behaviour is not None else load_behaviour()
+    schedule = Schedule(resolved.name, *_schedules(resolved, behaviour))
+    model = LLRModel(population, [schedule], Streams(seed), START_YEAR, counterfactual=False)
+    model.world.last_year = year
+    for _ in range(START_YEAR, year + 1):
+        model.step()
+    return model.outcome
 
 
 def simulate(
@@ -301,27 +323,37 @@ def simulate(
     *,
     population: Population | None = None,
     show_progress: bool = False,
-) -> Results:
-    """Simulate a scenario and its counterfactual; return the indicators and headline figures.
+    background: bool = True,
+) -> Results | list[Results]:
+    """Simulate scenarios and their counterfactual; return the indicators and headline figures.
+
+    Several scenarios run on one population, one world of the year and one counterfactual
+    (scenarios whose behaviour differs beyond the responses to incentives get a world of their
+    own); each scenario's numbers are those it has when run alone, bit for bit.
 
     Args:
-        scenario: A Scenario, a path to a scenario file, or a scenario name.
+        scenario: A Scenario, a path to a scenario file or a scenario name, or a list of them.
         scale: Share of the population simulated, in (0, 1].
         seed: Root of the random generator tree.
         years: Reported years, contiguous, within 2023-2035 (2023 is the calibration year).
+            Every run simulates every year from the base population (2021); the years only
+            choose what is reported.
         replicates: Monte Carlo replicates (1-1000). With more than one, every replicate draws
             the non-calibrated behavioural parameters from their ranges and uses fresh random
             draws; ``value`` stays the central run and ``ci_low``/``ci_high`` give the 5th and
             95th percentiles over the replicates.
         population: A synthetic population to use instead of the cached one for (scale, seed).
         show_progress: A progress bar on stderr.
+        background: Use background threads (the same numbers without).
 
     Returns:
-        The Results.
+        The Results (a list of them, in order, when ``scenario`` is a list).
 
     Raises:
         InputError: For a bad scenario, scale, seed, years or replicates (before any work).
     """
+    several = isinstance(scenario, list | tuple)
+    refs = list(scenario) if several else [scenario]
     problems = []
     checked = {}
     for name, check, value in (
@@ -334,12 +366,19 @@ def simulate(
             checked[name] = check(value)
         except InputError as err:
             problems.append(err)
-    try:
-        resolved = resolve_scenario(scenario)
-    except InputErrors as err:
-        problems.extend(err.problems)
-    except InputError as err:
-        problems.append(err)
+    resolved = []
+    for ref in refs:
+        try:
+            resolved.append(resolve_scenario(ref))
+        except InputErrors as err:
+            problems.extend(err.problems)
+        except InputError as err:
+            problems.append(err)
+    if not refs:
+        problems.append(InputError("scenario", "no scenario given"))
+    names = [r.name for r in resolved]
+    if len(set(names)) != len(names):
+        problems.append(InputError("scenario", f"a scenario is named twice: {names}"))
     if problems:
         raise problems[0] if len(problems) == 1 else InputErrors(problems)
     scale, seed, years, replicates = (checked[k] for k in ("scale", "seed", "years", "replicates"))
@@ -351,34 +390,52 @@ def simulate(
     if show_progress:
         from tqdm import tqdm
 
-        progress = tqdm(total=len(years) * replicates, desc=resolved.name, unit="year")
+        label = resolved[0].name if len(resolved) == 1 else f"{len(resolved)} scenarios"
+        progress = tqdm(total=len(years) * replicates, desc=label, unit="year")
     try:
-        central, series = run_once(
-            resolved, population, years, Streams(seed, 0), behaviour, progress=progress
-        )
-        indicators = central
-        if replicates > 1:
-            draws = [central["value"].to_numpy()]
-            for r in range(1, replicates):
-                streams = Streams(seed, r)
-                sampled = behaviour.sample(streams.rng(0, "parameters"))
-                table, _ = run_once(
-                    resolved, population, years, streams, sampled, progress=progress
-                )
-                draws.append(table["value"].to_numpy())
-            stack = np.vstack(draws)
-            with np.errstate(all="ignore"):
-                import warnings
-
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    low = np.nanpercentile(stack, 5, axis=0)
-                    high = np.nanpercentile(stack, 95, axis=0)
-            indicators = central.assign(ci_low=low, ci_high=high)
+        with Engine(background=background) as engine:
+            runs = _replicates(
+                resolved, population, years, seed, replicates, behaviour, engine, progress
+            )
     finally:
         if progress is not None:
             progress.close()
+    out = [
+        _results(r, table, series, population, scale, seed, years, replicates)
+        for r, (table, series) in zip(resolved, runs, strict=True)
+    ]
+    return out if several else out[0]
 
+
+def _replicates(scenarios, population, years, seed, replicates, behaviour, engine, progress):
+    """The central run and (with replicates) the 90% band of every scenario."""
+    central = run_once(
+        scenarios, population, years, Streams(seed, 0), behaviour, engine=engine, progress=progress
+    )
+    if replicates == 1:
+        return central
+    draws = [[table["value"].to_numpy()] for table, _ in central]
+    for r in range(1, replicates):
+        streams = Streams(seed, r)
+        sampled = behaviour.sample(streams.rng(0, "parameters"))
+        runs = run_once(
+            scenarios, population, years, streams, sampled, engine=engine, progress=progress
+        )
+        for values, (table, _) in zip(draws, runs, strict=True):
+            values.append(table["value"].to_numpy())
+    out = []
+    for values, (table, series) in zip(draws, central, strict=True):
+        stack = np.vstack(values)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low = np.nanpercentile(stack, 5, axis=0)
+            high = np.nanpercentile(stack, 95, axis=0)
+        out.append((table.assign(ci_low=low, ci_high=high), series))
+    return out
+
+
+def _results(resolved, indicators, series, population, scale, seed, years, replicates) -> Results:
+    """A scenario's Results: its indicators, summary and provenance."""
     scenario_dict = resolved.to_dict()
     digest = hashlib.sha256(
         json.dumps(scenario_dict, sort_keys=True, default=str).encode()

@@ -42,10 +42,9 @@ class Employers:
         base_intensity: Share of staff trained per year at the employer's own cost, before the
             incentives (size-class multiplier times a drawn firm effect).
         vov_aware: Knows and uses the training-leave procedure.
-        trained: Employees trained at the employer's cost this year (weighted).
-        spending_eur: What the employer spent on courses this year (real euros).
-        vov_registered: Employees registered for training leave by the employer (weighted).
-        shifted: Courses shifted onto employees' personal budgets (weighted).
+
+    What they do in a year depends on the incentives, so it is recorded per policy layer
+    (:class:`EmployerRecords`).
     """
 
     def __init__(self, table: pd.DataFrame, behaviour: Behaviour, rng: np.random.Generator):
@@ -72,34 +71,14 @@ class Employers:
             [b[f"employer.vov_awareness.{s}"] for s in SIZE_CLASSES], dtype=float
         )[self.size]
         self.vov_aware = u_aware < aware_share
-        self.trained = np.zeros(m)
-        self.spending_eur = np.zeros(m)
-        self.vov_registered = np.zeros(m)
-        self.shifted = np.zeros(m)
-
-    def selection_probability(
-        self,
-        employer: np.ndarray,
-        education: np.ndarray,
-        age: np.ndarray,
-        behaviour: Behaviour,
-        boost: np.ndarray,
-    ) -> np.ndarray:
-        """Probability that the employer trains each person this year (0 without an employer).
-
-        The employer's intensity, times the person's selection odds (education, age 55+), times
-        ``1 + boost`` (the extra training the training-leave reimbursement causes), capped.
-        """
-        base = self.selection_base(employer, education, age, behaviour)
-        return np.minimum(base * (1.0 + boost), 0.95)
 
     def selection_base(
         self, employer: np.ndarray, education: np.ndarray, age: np.ndarray, behaviour: Behaviour
     ) -> np.ndarray:
-        """The employer's intensity times the person's selection odds, before any boost.
+        """The employer's intensity times the person's selection odds (education, age 55+).
 
-        It does not depend on the incentives, so a counterfactual on the same persons can reuse
-        the scenario's array (``selection_probability`` multiplies it by ``1 + boost``).
+        It does not depend on the incentives: the world of the year makes it once
+        (``probability_from_base`` adds the boost of a policy layer).
         """
         b = behaviour
         # Row -1 (no employer) reads an appended intensity of 0.
@@ -110,8 +89,29 @@ class Employers:
 
     @staticmethod
     def probability_from_base(base: np.ndarray, boost: np.ndarray | None = None) -> np.ndarray:
-        """``selection_probability`` from ``selection_base`` (no boost: ``boost`` is None)."""
+        """The chance that the employer trains each person: ``base * (1 + boost)``, capped.
+
+        ``boost`` is the extra training the training-leave reimbursement causes (None: none).
+        """
         return np.minimum(base if boost is None else base * (1.0 + boost), 0.95)
+
+
+class EmployerRecords:
+    """What the employers did in one policy layer's year, one row per ``employer_id``.
+
+    Attributes:
+        trained: Employees trained at the employer's cost this year (weighted).
+        spending_eur: What the employer spent on courses this year (real euros).
+        vov_registered: Employees registered for training leave by the employer (weighted).
+        shifted: Courses shifted onto employees' personal budgets (weighted).
+    """
+
+    def __init__(self, m: int):
+        self.m = m
+        self.trained = np.zeros(m)
+        self.spending_eur = np.zeros(m)
+        self.vov_registered = np.zeros(m)
+        self.shifted = np.zeros(m)
 
     def record(
         self,
@@ -161,12 +161,12 @@ class EmployerAgent(mesa.Agent):
     @property
     def trained(self) -> float:
         """Employees it trained at its own cost this year (real persons)."""
-        return float(self.model.employers.trained[self.row])
+        return float(self.model.records.trained[self.row])
 
     @property
     def spending_eur(self) -> float:
         """What it spent on courses this year (real euros)."""
-        return float(self.model.employers.spending_eur[self.row])
+        return float(self.model.records.spending_eur[self.row])
 
     @property
     def vov_aware(self) -> bool:

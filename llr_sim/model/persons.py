@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from llr_sim.behaviour.parameters import Behaviour
-from llr_sim.model.streams import Streams
 from llr_sim.population import schema
 
 # Status codes in schema.STATUS order.
@@ -252,11 +251,14 @@ class YearMoves:
     entered: np.ndarray
 
 
+#: The uniforms of the labour moves of a year, in the order they are drawn.
+LABOUR_DRAWS = ("labour", "mobility", "donor", "education_exit", "entry")
+
+
 def transition(
     persons: Persons,
     base: Persons,
-    year: int,
-    streams: Streams,
+    uniforms: dict[str, np.ndarray],
     behaviour: Behaviour,
     rates: dict[str, np.ndarray] | None = None,
 ) -> YearMoves:
@@ -271,23 +273,45 @@ def transition(
     a random worker with the same education (employer, sector, firm size, status; on entry also
     working time and wage), so employers keep a realistic size and sector mix.
 
-    All draws come from ``streams`` for ``year`` and do not depend on the scenario.
+    Args:
+        persons: The persons, moved in place.
+        base: The persons of the base year (the entrants are copied from its 18-year-olds).
+        uniforms: One uniform per person for each of ``LABOUR_DRAWS``; they come from the
+            common random streams of the year and do not depend on the scenario.
+        behaviour: The behavioural values of the year.
+        rates: The inflow rates (:func:`inflow_rates`), computed from ``base`` if None.
     """
-    b = behaviour
     rates = rates if rates is not None else inflow_rates(base, behaviour)
-    n = persons.n
-    u_status = streams.uniform(year, "labour", n)
-    u_move = streams.uniform(year, "mobility", n)
-    u_donor = streams.uniform(year, "donor", n)
-    u_edu = streams.uniform(year, "education_exit", n)
-    u_entry = streams.uniform(year, "entry", n)
     old_status = persons.status.copy()
     old_employer = persons.employer.copy()
+    entered = _age_and_enter(persons, base, uniforms["entry"])
+    # Rates are indexed by the age at the start of the year (the profile moves one year on).
+    start_age = np.maximum(np.minimum(persons.age, schema.MAX_AGE + 1) - 1, 0)
+    _leave_education(persons, entered, start_age, uniforms["education_exit"], rates)
+    stay, movers = _status_and_job_moves(persons, entered, start_age, uniforms, behaviour, rates)
+    # A year of work and of tenure for those who worked through the year.
+    # Adding the mask (0 or 1) is the masked increment without gathering the rows.
+    stayed = np.zeros(persons.n, dtype=bool)
+    stayed[stay] = True
+    stayed[movers] = False
+    persons.tenure += stayed
+    persons.years_worked += persons.employed & ~entered
+    np.minimum(persons.years_worked, 50, out=persons.years_worked)
+    np.minimum(persons.tenure, 50, out=persons.tenure)
+    changed_employer = (persons.employer != old_employer) & ~entered
+    changed_status = (persons.status != old_status) & ~entered
+    return YearMoves(changed_employer, changed_status, entered)
 
-    # Ageing, exits and entries.
+
+def _age_and_enter(persons: Persons, base: Persons, u_entry: np.ndarray) -> np.ndarray:
+    """Everyone ages a year; a row past the maximum age is taken by an 18-year-old entrant.
+
+    Returns:
+        The rows taken by an entrant.
+    """
     persons.age += 1
     exits = np.flatnonzero(persons.age > schema.MAX_AGE)
-    entered = np.zeros(n, dtype=bool)
+    entered = np.zeros(persons.n, dtype=bool)
     if len(exits):
         pool = np.flatnonzero(base.age == schema.MIN_AGE)
         pick = pool[(u_entry[exits] * len(pool)).astype(np.int64)]
@@ -295,19 +319,39 @@ def transition(
             if name != "weight":
                 column[exits] = getattr(base, name)[pick]
         entered[exits] = True
+    return entered
 
-    age = np.minimum(persons.age, schema.MAX_AGE + 1)
-    # Rates are indexed by the age at the start of the year (the profile moves one year on).
-    start_age = np.maximum(age - 1, 0)
-    # Each move is decided over the rows it concerns (students, workers, the unemployed, the
-    # inactive), with the rates looked up for those rows only.
+
+def _leave_education(
+    persons: Persons,
+    entered: np.ndarray,
+    start_age: np.ndarray,
+    u_edu: np.ndarray,
+    rates: dict[str, np.ndarray],
+) -> None:
+    """Students leave education at the age-specific rate (over the students' rows only)."""
     students = np.flatnonzero(persons.in_education & ~entered)
     leave = students[u_edu[students] < rates["leave_education"][start_age[students]]]
     persons.in_education[leave] = False
 
+
+def _status_and_job_moves(
+    persons: Persons,
+    entered: np.ndarray,
+    start_age: np.ndarray,
+    uniforms: dict[str, np.ndarray],
+    b: Behaviour,
+    rates: dict[str, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The status moves and job-to-job moves, each decided over the rows it concerns.
+
+    Returns:
+        The workers who stayed in work, and the movers among them (rows).
+    """
+    u_status = uniforms["labour"]
     status = persons.status
-    employed = persons.employed
-    workers = employed & ~entered  # also the donors' pool: jobs are read before anyone moves
+    old_status = status.copy()
+    workers = persons.employed & ~entered  # also the donors' pool: jobs are read before moves
     working = np.flatnonzero(workers)
     jobless = np.flatnonzero((status == UNEMPLOYED) & ~entered)
     inactive = np.flatnonzero((status == INACTIVE) & ~entered)
@@ -327,31 +371,11 @@ def transition(
     i_to_u = ~i_to_e & (u < i_e + rates["inactive_to_unemployed"][a])
     enter_job = np.sort(np.concatenate([jobless[u_to_e], inactive[i_to_e]]))
 
-    change = _by_age(
-        ages,
-        [
-            (24, b["labour.employer_change.a18_24"]),
-            (34, b["labour.employer_change.a25_34"]),
-            (44, b["labour.employer_change.a35_44"]),
-            (54, b["labour.employer_change.a45_54"]),
-            (99, b["labour.employer_change.a55_66"]),
-        ],
-    )
     stay = working[~to_u & ~to_i]
     employees = stay[status[stay] <= PUBLIC]
-    movers = employees[u_move[employees] < change[start_age[employees]]]
-
-    # Donor jobs are read before anyone moves.
-    by_level = [persons.education == level for level in range(3)]
-    entry_donor = _donors(workers, by_level, enter_job, u_donor)
-    move_donor = _donors(workers & persons.employee, by_level, movers, u_donor)
-    job_cols = ("status", "employer", "firm_size", "sector")
-    ok = entry_donor >= 0
-    entry_who, entry_src, no_donor = enter_job[ok], entry_donor[ok], enter_job[~ok]
-    entry_jobs = {c: getattr(persons, c)[entry_src] for c in (*job_cols, "work_fraction", "wage")}
-    ok = move_donor >= 0
-    move_who, move_src = movers[ok], move_donor[ok]
-    move_jobs = {c: getattr(persons, c)[move_src] for c in job_cols}
+    change = _employer_change(ages, b)
+    movers = employees[uniforms["mobility"][employees] < change[start_age[employees]]]
+    entry_jobs, move_jobs, no_donor = _donor_jobs(persons, workers, enter_job, movers, uniforms)
 
     leavers = working[to_u | to_i]
     status[np.concatenate([working[to_u], inactive[i_to_u]])] = UNEMPLOYED
@@ -362,28 +386,59 @@ def transition(
     persons.work_fraction[leavers] = 0.0
     persons.wage[leavers] = 0.0
     persons.tenure[leavers] = 0.0
-
-    for c, values in entry_jobs.items():
-        getattr(persons, c)[entry_who] = values
-    persons.tenure[entry_who] = 0.0
+    _take_jobs(persons, *entry_jobs)
     status[no_donor] = old_status[no_donor]
-    for c, values in move_jobs.items():
-        getattr(persons, c)[move_who] = values
-    persons.tenure[move_who] = 0.0
+    _take_jobs(persons, *move_jobs)
+    return stay, movers
 
-    # A year of work and of tenure for those who worked through the year.
-    # Adding the mask (0 or 1) is the masked increment without gathering the rows.
-    stayed = np.zeros(n, dtype=bool)
-    stayed[stay] = True
-    stayed[movers] = False
-    persons.tenure += stayed
-    persons.years_worked += persons.employed & ~entered
-    np.minimum(persons.years_worked, 50, out=persons.years_worked)
-    np.minimum(persons.tenure, 50, out=persons.tenure)
 
-    changed_employer = (persons.employer != old_employer) & ~entered
-    changed_status = (persons.status != old_status) & ~entered
-    return YearMoves(changed_employer, changed_status, entered)
+def _take_jobs(persons: Persons, rows: np.ndarray, jobs: dict[str, np.ndarray]) -> None:
+    """The persons ``rows`` take the jobs ``jobs`` (columns), with a tenure of 0."""
+    for c, values in jobs.items():
+        getattr(persons, c)[rows] = values
+    persons.tenure[rows] = 0.0
+
+
+def _employer_change(ages: np.ndarray, b: Behaviour) -> np.ndarray:
+    return _by_age(
+        ages,
+        [
+            (24, b["labour.employer_change.a18_24"]),
+            (34, b["labour.employer_change.a25_34"]),
+            (44, b["labour.employer_change.a35_44"]),
+            (54, b["labour.employer_change.a45_54"]),
+            (99, b["labour.employer_change.a55_66"]),
+        ],
+    )
+
+
+_JOB = ("status", "employer", "firm_size", "sector")
+
+
+def _donor_jobs(
+    persons: Persons,
+    workers: np.ndarray,
+    enter_job: np.ndarray,
+    movers: np.ndarray,
+    uniforms: dict[str, np.ndarray],
+) -> tuple[tuple[np.ndarray, dict], tuple[np.ndarray, dict], np.ndarray]:
+    """The jobs the entrants into work and the movers take, read before anyone moves.
+
+    Returns:
+        (rows, job columns) of the entrants with a donor and of the movers with a donor, and the
+        entrants without a donor (who keep their status).
+    """
+    u_donor = uniforms["donor"]
+    by_level = [persons.education == level for level in range(3)]
+    entry_donor = _donors(workers, by_level, enter_job, u_donor)
+    move_donor = _donors(workers & persons.employee, by_level, movers, u_donor)
+    ok = entry_donor >= 0
+    entry_who, entry_src, no_donor = enter_job[ok], entry_donor[ok], enter_job[~ok]
+    entry = {c: getattr(persons, c)[entry_src] for c in (*_JOB, "work_fraction", "wage")}
+    ok = move_donor >= 0
+    move_who, move_src = movers[ok], move_donor[ok]
+    move = {c: getattr(persons, c)[move_src] for c in _JOB}
+    return (entry_who, entry), (move_who, move), no_donor
 
 
 def rules_date(year: int) -> dt.date:

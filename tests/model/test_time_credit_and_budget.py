@@ -5,7 +5,8 @@ import pytest
 
 from llr_sim.behaviour import decisions as dec
 from llr_sim.behaviour.parameters import load_behaviour
-from llr_sim.model.model import OB, VOK, LLRModel
+from llr_sim.model.law import OB, VOK
+from llr_sim.model.model import LLRModel, Schedule
 from llr_sim.model.persons import PRIVATE
 from llr_sim.model.streams import Streams
 from llr_sim.policy.scenarios import load_scenario
@@ -22,11 +23,12 @@ def population():
 def _run(population, name, years=3, behaviour=None, incentives=True, seed=0):
     b = behaviour or load_behaviour()
     par, beh = _schedules(load_scenario(name), b)
-    model = LLRModel(population, par, beh, Streams(seed), 2023, incentives=incentives)
+    model = LLRModel(population, [Schedule(name, par, beh)], Streams(seed), 2023)
+    layer = model.layers[0] if incentives else model.counterfactual
     outcomes = []
     for _ in range(years):
         model.step()
-        outcomes.append((model.outcome, model.persons.copy()))
+        outcomes.append((layer.outcome, model.persons.copy()))
     return outcomes
 
 

@@ -1,5 +1,8 @@
 """Calibration as code: fit the free behavioural parameters to the status quo of 2023.
 
+It sits above the simulation and reads the status quo's outcome of 2023 through the public
+entry point ``llr_sim.simulation.year_outcome``.
+
 Targets (model year 2023 = school year 2022-23, the status-quo scenario):
 
 - 12-month training participation of 25-64-year-olds, Flanders 2022 (LFS): 22.4% (IF 8.2).
@@ -48,6 +51,8 @@ import pandas as pd
 import yaml
 
 from llr_sim.behaviour.parameters import CALIBRATED_FILE, Behaviour, clear_cache, load_behaviour
+from llr_sim.model.law import LBC, OC, VOK, VOV
+from llr_sim.simulation import cached_population, year_outcome
 
 BASE_YEAR = 2023
 RATE_TOLERANCE = 0.02
@@ -108,18 +113,7 @@ class Fit:
 
 def measure(behaviour: Behaviour, population, seed: int = 0) -> dict[str, float]:
     """The calibration statistics of the status quo in 2023 with these parameters."""
-    from llr_sim.model.model import LBC, OC, VOK, VOV, LLRModel
-    from llr_sim.model.streams import Streams
-    from llr_sim.policy.scenarios import load_scenario
-    from llr_sim.simulation import START_YEAR, _schedules
-
-    scenario = load_scenario("status_quo")
-    parameters_for, behaviour_for = _schedules(scenario, behaviour)
-    model = LLRModel(population, parameters_for, behaviour_for, Streams(seed), START_YEAR)
-    model.last_year = BASE_YEAR
-    for _ in range(START_YEAR, BASE_YEAR + 1):
-        model.step()
-    o = model.outcome
+    o = year_outcome("status_quo", BASE_YEAR, population=population, seed=seed, behaviour=behaviour)
     w = o.weight
     adult = (o.age >= 25) & (o.age <= 64)
 
@@ -254,8 +248,6 @@ def calibrate(
         max_rounds: Most fixed-point rounds.
         path: Where to write.
     """
-    from llr_sim.simulation import cached_population
-
     population = cached_population(scale, seed)
     behaviour = load_behaviour()
     target = _targets(behaviour)
@@ -297,7 +289,7 @@ def calibrate(
         document = {
             "description": (
                 "Behavioural parameters fitted by `llr-sim calibrate` to the status quo of 2023 "
-                "(see llr_sim/behaviour/calibration.py for the targets and their sources). "
+                "(see llr_sim/calibration.py for the targets and their sources). "
                 "Generated; do not edit by hand."
             ),
             "fitted": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -2,7 +2,8 @@
 
 import pytest
 
-from llr_sim.behaviour.calibration import (
+from llr_sim.behaviour.parameters import CALIBRATED_FILE, check_overrides, load_behaviour
+from llr_sim.calibration import (
     RATE_TOLERANCE,
     TARGETS,
     USERS_TOLERANCE,
@@ -10,7 +11,6 @@ from llr_sim.behaviour.calibration import (
     measure,
     report_frame,
 )
-from llr_sim.behaviour.parameters import CALIBRATED_FILE, check_overrides, load_behaviour
 from llr_sim.simulation import cached_population
 
 
