@@ -17,7 +17,7 @@ _API = {
     "load_targets": "llr_sim.population.targets",
     "calibration_report": "llr_sim.population.calibration",
     "InputError": "llr_sim.errors",
-    "load_scenario": "llr_sim.policy.scenarios",
+    "load_scenario": "llr_sim.inputs",
     "entitlements": "llr_sim.policy.entitlements",
     "simulate": "llr_sim.simulation",
     "Results": "llr_sim.simulation",

@@ -13,8 +13,21 @@ from collections.abc import Callable, Sequence
 
 from llr_sim import __version__
 from llr_sim.errors import InputError
+from llr_sim.inputs import (
+    CLI_NAMES,
+    MIN_SCALE,
+    RunInputs,
+    check_run_inputs,
+    check_whole_number,
+    raise_problems,
+)
+from llr_sim.policy.commands import add_subcommands as add_policy
+from llr_sim.reporting.commands import add_subcommands as add_report
+from llr_sim.simulation_commands import add_subcommands as add_simulation
 
 Handler = Callable[[argparse.Namespace], int]
+#: Worker processes of a local Dask cluster.
+MAX_WORKERS = 256
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,36 +37,25 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(self.prog, message)
 
 
-def _positive_scale(text: str) -> float:
-    """Parse ``--scale``: a number in (0, 1]."""
-    from llr_sim.population.synthesis import check_scale
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError("--scale", f"not a number: {text!r}") from None
-    return check_scale(value, "--scale")
-
-
-def _seed(text: str) -> int:
-    """Parse ``--seed``: a non-negative integer."""
-    from llr_sim.population.synthesis import check_seed
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise InputError("--seed", f"not a whole number: {text!r}") from None
-    return check_seed(value, "--seed")
-
-
 def _cmd_population(args: argparse.Namespace) -> int:
-    from llr_sim.population.calibration import format_report
-    from llr_sim.population.population import check_output_path
-    from llr_sim.population.synthesis import synthesise_population
+    problems: list[InputError] = []
+    run = RunInputs()
+    try:
+        run = check_run_inputs(scale=args.scale, seed=args.seed, names=CLI_NAMES)
+    except InputError as err:
+        problems.append(err)
+    # The population modules read pandas: imported for this command only, not for --help.
+    from llr_sim.population.calibration import format_report  # noqa: PLC0415
+    from llr_sim.population.population import check_output_path  # noqa: PLC0415
+    from llr_sim.population.synthesis import synthesise_population  # noqa: PLC0415
 
-    check_output_path(args.out)  # before the work, not after it
+    try:
+        check_output_path(args.out)  # before the work, not after it
+    except InputError as err:
+        problems.append(err)
+    raise_problems(problems)
     population = synthesise_population(
-        scale=args.scale, seed=args.seed, targets_dir=args.targets, show_progress=not args.quiet
+        scale=run.scale, seed=run.seed, targets_dir=args.targets, show_progress=not args.quiet
     )
     paths = population.save(args.out)
     report = population.calibration
@@ -71,46 +73,39 @@ def _cmd_population(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive_int(flag: str, low: int, high: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise InputError(flag, f"not a whole number: {text!r}") from None
-        if not low <= value <= high:
-            raise InputError(flag, f"must be between {low} and {high}, got {value}")
-        return value
-
-    return parse
-
-
-def _years(text: str) -> tuple[int, int]:
-    """Parse ``--years 2023-2030`` (or a single year)."""
-    parts = text.split("-")
-    try:
-        first, last = (int(parts[0]), int(parts[-1])) if len(parts) <= 2 else (None, None)
-    except ValueError:
-        first = last = None
-    if first is None or last is None:
-        raise InputError("--years", f"not a year range like 2023-2030: {text!r}")
-    if not 2023 <= first <= last <= 2035:
-        raise InputError("--years", f"must lie within 2023-2035, first before last: {text!r}")
-    return first, last
-
-
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from llr_sim.sweep import parse_grid, run_sweep
+    # Every input checked here, with the flags' names, before the sweep (pandas, Dask) loads.
+    problems: list[InputError] = []
+    run = RunInputs()
+    try:
+        run = check_run_inputs(
+            scenarios=args.scenarios,
+            scale=args.scale,
+            seed=args.seed,
+            years=args.years,
+            replicates=args.replicates,
+            names=CLI_NAMES,
+        )
+    except InputError as err:
+        problems.append(err)
+    workers = None
+    try:
+        workers = check_whole_number(args.workers, "--workers", 1, MAX_WORKERS)
+    except InputError as err:
+        problems.append(err)
+    raise_problems(problems)
+    from llr_sim.sweep import parse_grid, run_sweep  # noqa: PLC0415 - pandas and Dask
 
     grid = parse_grid(args.grid or [])
     path = run_sweep(
-        args.scenarios,
+        run.scenarios,
         args.out,
-        replicates=args.replicates,
+        replicates=run.replicates,
         grid=grid,
-        scale=args.scale,
-        seed=args.seed,
-        years=args.years,
-        workers=args.workers,
+        scale=run.scale,
+        seed=run.seed,
+        years=(run.years[0], run.years[-1]),
+        workers=workers,
         scheduler=args.scheduler,
         show_progress=not args.quiet,
     )
@@ -129,10 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         "population",
         help="generate the synthetic Flemish workforce and its calibration report",
     )
-    pop.add_argument(
-        "--scale", type=_positive_scale, default=0.01, help="share of the population (0-1]"
-    )
-    pop.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    # Values are checked by llr_sim.inputs in the handlers, all at once, as everywhere.
+    pop.add_argument("--scale", default=0.01, help=f"share of the population ({MIN_SCALE}-1]")
+    pop.add_argument("--seed", default=0, help="random seed (default 0)")
     pop.add_argument(
         "--out", default="data/synthetic/population.parquet", help="output parquet file"
     )
@@ -140,37 +134,26 @@ def build_parser() -> argparse.ArgumentParser:
     pop.add_argument("--quiet", action="store_true", help="no progress output")
     pop.set_defaults(handler=_cmd_population)
 
-    from llr_sim.policy.commands import add_subcommands
-
-    add_subcommands(sub, _Parser)
-
-    from llr_sim.simulation_commands import add_subcommands as add_simulation
-
+    add_policy(sub, _Parser)
     add_simulation(sub)
-
-    from llr_sim.reporting.commands import add_subcommands as add_report
-
     add_report(sub, _Parser)
 
     sweep = sub.add_parser(
         "sweep", help="replicates x scenarios x grid points as Dask tasks (resumable)"
     )
     sweep.add_argument("scenarios", nargs="+", metavar="SCENARIO")
-    sweep.add_argument("--replicates", type=_positive_int("--replicates", 1, 1000), default=1)
+    sweep.add_argument("--replicates", default=1, help="replicates, 1-1000 (default 1)")
     sweep.add_argument(
         "--grid",
         action="append",
         metavar="behaviour.PATH=a,b,c",
         help="a behavioural parameter and its values (repeatable: the product)",
     )
-    sweep.add_argument("--scale", type=_positive_scale, default=0.01)
-    sweep.add_argument("--seed", type=_seed, default=0)
-    sweep.add_argument("--years", type=_years, default=(2024, 2030), help="default 2024-2030")
+    sweep.add_argument("--scale", default=0.01, help=f"share of the population ({MIN_SCALE}-1]")
+    sweep.add_argument("--seed", default=0, help="random seed (default 0)")
+    sweep.add_argument("--years", default=None, help="FIRST-LAST (default 2024-2030)")
     sweep.add_argument(
-        "--workers",
-        type=_positive_int("--workers", 1, 256),
-        default=2,
-        help="worker processes of the local Dask cluster",
+        "--workers", default=2, help=f"worker processes of the local Dask cluster (1-{MAX_WORKERS})"
     )
     sweep.add_argument(
         "--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)"

@@ -27,6 +27,13 @@ import pandas as pd
 
 from llr_sim.errors import InputError
 from llr_sim.fileio import atomic_write
+from llr_sim.inputs import (
+    RunInputs,
+    behaviour_problems,
+    check_output_dir,
+    check_run_inputs,
+    raise_problems,
+)
 
 _GRID = re.compile(
     r"^behaviour\.(?P<path>[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+)=(?P<values>.+)$"
@@ -154,15 +161,9 @@ def run_task(task: Task, scenario, scale: float, years: tuple[int, int], out: st
     return str(target)
 
 
-def check_behaviour_overrides(scenario, overrides: dict[str, float]) -> None:
-    """Raise an InputError naming ``--grid`` when a grid path is not a behaviour parameter."""
-    if not overrides:
-        return
-    from llr_sim.behaviour.parameters import check_overrides
-
-    problems = check_overrides(overrides, "--grid")
-    if problems:
-        raise problems[0]
+def check_behaviour_overrides(overrides: dict[str, float]) -> list[InputError]:
+    """The problems of grid values (each naming ``--grid``): names and ranges of behaviour.yaml."""
+    return behaviour_problems(overrides, "--grid") if overrides else []
 
 
 def _client(workers: int, scheduler: str | None):
@@ -184,7 +185,7 @@ def _client(workers: int, scheduler: str | None):
 
 
 def run_sweep(
-    scenarios: list[str],
+    scenarios: list,
     out: str | Path,
     *,
     replicates: int = 1,
@@ -199,13 +200,13 @@ def run_sweep(
     """Run (or resume) a sweep and return the combined table's path.
 
     Args:
-        scenarios: Scenario names or paths.
+        scenarios: Scenario names, paths or Scenarios (a scenario given twice is refused).
         out: The sweep folder (created if needed; holds the task files and the result).
         replicates: Replicates per scenario and grid point.
         grid: Grid points from ``parse_grid``; one point without overrides by default.
         scale: Population scale of every task.
         seed: Root seed of the sweep.
-        years: First and last simulated year.
+        years: The years reported: ``(first, last)``, a range or ``"2024-2030"``.
         workers: Worker processes of the local cluster (ignored with ``scheduler``).
         scheduler: Address of an existing Dask scheduler, e.g. ``tcp://10.0.0.5:8786``.
         show_progress: A progress bar on stderr.
@@ -213,23 +214,28 @@ def run_sweep(
     Raises:
         InputError: Bad input, an unreachable scheduler, or a folder holding another sweep.
     """
-    from llr_sim.policy.scenarios import load_scenario
-
     grid = grid if grid is not None else [()]
-    resolved = {}
-    for ref in scenarios:  # every scenario is validated before any task starts
-        scenario = load_scenario(ref)
-        resolved[scenario.name] = scenario
+    # Every input, every scenario and every grid value before any task starts, all at once.
+    problems: list[InputError] = []
+    run = RunInputs()
+    try:
+        run = check_run_inputs(
+            scenarios=scenarios, scale=scale, seed=seed, years=years, replicates=replicates
+        )
+    except InputError as err:
+        problems.append(err)
     for point in grid:
-        for scenario in resolved.values():
-            check_behaviour_overrides(scenario, dict(point))
+        problems.extend(check_behaviour_overrides(dict(point)))
+    try:
+        out = check_output_dir(out, "--out", make=False)
+    except InputError as err:
+        problems.append(err)
+    raise_problems(problems)
+    scale, seed, replicates = run.scale, run.seed, run.replicates
+    years = (run.years[0], run.years[-1])
+    resolved = {scenario.name: scenario for scenario in run.scenarios}
     content = {name: _content_hash(s) for name, s in resolved.items()}
     tasks = plan_tasks(list(resolved), grid, replicates, seed, content)
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError("--out", f"{out} exists and is not a folder")
-    if not out.parent.is_dir():
-        raise InputError("--out", f"the folder {out.parent} does not exist")
     manifest = {
         "scenarios": list(resolved),
         "grid": [dict(p) for p in grid],

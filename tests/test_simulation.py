@@ -121,7 +121,9 @@ def test_monte_carlo_intervals():
         ({"scale": 0}, "scale"),
         ({"scale": 1.5}, "scale"),
         ({"years": range(2020, 2031)}, "years"),
-        ({"years": [2023, 2025]}, "years"),
+        ({"years": [2023, 2025, 2026]}, "years"),  # [first, last] is a range; more must follow
+        ({"years": [2025, 2023]}, "years"),
+        ({"seed": 2**63}, "seed"),
         ({"years": range(2030, 2037)}, "years"),
         ({"replicates": 0}, "replicates"),
         ({"replicates": 1001}, "replicates"),

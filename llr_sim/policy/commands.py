@@ -45,7 +45,8 @@ def _check_date(scenario, when: dt.date) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check scenario files; print one ``ok`` line per valid file, raise for every problem."""
-    from llr_sim.policy.scenarios import load_scenario
+    # The whole scenario, its behaviour names and ranges too (llr_sim.inputs knows them).
+    from llr_sim.inputs import load_scenario
 
     problems: list[InputError] = []
     for ref in args.scenarios:

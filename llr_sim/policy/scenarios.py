@@ -20,14 +20,26 @@ then the ``policy`` overrides from the root of the ``extends`` chain to the scen
 date-keyed override replaces the values from its first date on. Every file of the chain is
 checked first and every problem is reported at once; a scenario is never partially applied (the
 baseline is immutable and the result is only returned when everything is valid).
+
+The same scenario can be made in memory: :func:`scenario_from_dict` takes the fields of a file
+as a dict (validated the same way, through the same code), and :meth:`Scenario.with_overrides`
+puts policy and behaviour overrides on top of a resolved scenario, as a file that ``extends`` it
+would. Such a scenario has no file (``path`` is None).
+
+The policy package checks the ``behaviour:`` block's shape only (dotted names to finite
+numbers): the names and ranges are the behaviour package's, and the caller that knows them
+passes ``check_behaviour`` (``llr_sim.inputs`` does, for every entry point), so its problems are
+reported with the others, in the same order.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -56,6 +68,12 @@ _PERIOD_KEYS = ("start", "end")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _YEARS = (2000, 2100)
+#: Where a scenario made in memory says its problems are (instead of a file name).
+MEMORY = "<memory>"
+
+#: Checks the names and values of ``behaviour:`` overrides (dotted name to number) and returns
+#: the problems, each naming ``where``: ``check_behaviour(overrides, where)``.
+BehaviourCheck = Callable[[Mapping[str, Any], str], list[InputError]]
 
 
 @dataclass(frozen=True)
@@ -66,7 +84,7 @@ class Scenario:
         name: Plain identifier.
         label: Labels by language (``nl``, ``en``).
         description: What the scenario is and why.
-        path: The file, or None for the baseline.
+        path: The file, or None for the baseline and a scenario made in memory.
         chain: Names from the scenario itself up to the baseline.
         period: First and last simulated year, or None for the baseline.
         rules_as_of: The date at which the rules are held, if any.
@@ -107,6 +125,72 @@ class Scenario:
             "policy": plain(self.policy),
             "behaviour": dict(self.behaviour),
         }
+
+    def with_overrides(
+        self,
+        policy: Mapping[str, Any] | None = None,
+        behaviour: Mapping[str, float] | None = None,
+        name: str | None = None,
+        label: Mapping[str, str] | None = None,
+        description: str | None = None,
+        *,
+        source: str | None = None,
+        check_behaviour: BehaviourCheck | None = None,
+    ) -> Scenario:
+        """A new scenario: this one with overrides on top, as a file extending it would be.
+
+        The policy overrides are dotted parameter paths, to a value or to date-keyed values
+        (a date-keyed override replaces the values from its first date on); they are applied
+        on top of this scenario's parameters. The behaviour overrides are merged with this
+        scenario's. Everything is checked first, and every problem reported at once.
+
+        Args:
+            policy: Dotted parameter paths to values (or to ``{date: value}``).
+            behaviour: Dotted behavioural parameter names to numbers.
+            name: The new scenario's name (a plain identifier); this one's by default. A new
+                name heads the ``chain``, as a file extending this scenario would.
+            label: Labels by language (``nl``, ``en``); this scenario's by default.
+            description: The new description; this scenario's by default.
+            source: What the problems are said to come from (default
+                ``<overrides of NAME>``).
+            check_behaviour: Checks the behaviour names and ranges (see :data:`BehaviourCheck`);
+                without it only their shape is checked here.
+
+        Returns:
+            The new scenario, with ``path`` None. This one is not changed.
+
+        Raises:
+            InputErrors: Every problem, each naming ``source`` and the field.
+        """
+        shown = source or f"<overrides of {self.name}>"
+        given = {"name": name, "label": label, "description": description}
+        data = {k: copy.deepcopy(v) for k, v in given.items() if v is not None}
+        if policy is not None:
+            data["policy"] = copy.deepcopy(dict(policy) if isinstance(policy, Mapping) else policy)
+        if behaviour is not None:
+            data["behaviour"] = dict(behaviour) if isinstance(behaviour, Mapping) else behaviour
+        problems = _check_data(
+            data, shown, self.parameters, required=(), check_behaviour=check_behaviour
+        )
+        new_name = name if isinstance(name, str) else self.name
+        overrides = _valid_overrides(data.get("policy"), self.parameters)
+        resolved = _apply(self.parameters, overrides, f"scenario {new_name} ({shown})")
+        for target, paths, message in check_constraints(resolved):
+            field_path = next((p for p in [target, *paths] if p in overrides), target)
+            problems.append(InputError(f"{shown}: policy.{field_path}", message))
+        if problems:
+            raise InputErrors(problems)
+        return replace(
+            self,
+            name=new_name,
+            label=dict(data.get("label", self.label)),
+            description=data.get("description", self.description).strip(),
+            path=None,
+            chain=self.chain if new_name == self.name else (new_name, *self.chain),
+            policy={**self.policy, **overrides},
+            behaviour={**self.behaviour, **data.get("behaviour", {})},
+            parameters=resolved,
+        )
 
 
 def baseline_scenario() -> Scenario:
@@ -201,13 +285,53 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _check_file(
-    path: Path, shown: str, parameters: ParameterSet
-) -> tuple[dict | None, list[InputError]]:
-    """Every problem of one scenario file (not its parents, not cross-parameter relations)."""
-    data, problems = _read_yaml(path, shown)
-    if data is None:
-        return None, problems
+def check_behaviour_shape(behaviour: Any, shown: str) -> list[InputError]:
+    """Problems of the shape of a ``behaviour:`` block: a mapping of dotted names to numbers.
+
+    Whether a name is a behavioural parameter, and its value inside its range, is for the
+    behaviour package to say (the ``check_behaviour`` of :func:`load_scenario`).
+    """
+    if behaviour is None:
+        return []
+    if not isinstance(behaviour, Mapping):
+        return [
+            InputError(
+                f"{shown}: behaviour",
+                f"expected a mapping of dotted names to numbers, got {behaviour!r}",
+            )
+        ]
+    problems = []
+    for key, value in behaviour.items():
+        where = f"{shown}: behaviour.{key}"
+        if not isinstance(key, str) or not _DOTTED.match(key):
+            problems.append(InputError(where, "expected a dotted name such as awareness.base_rate"))
+        elif not _is_number(value):
+            problems.append(InputError(where, f"expected a number, got {value!r}"))
+        elif not math.isfinite(value):
+            problems.append(InputError(where, f"expected a finite number, got {value}"))
+    return problems
+
+
+def _check_data(
+    data: dict,
+    shown: str,
+    parameters: ParameterSet,
+    *,
+    stem: str | None = None,
+    required: tuple[str, ...] = _REQUIRED,
+    check_behaviour: BehaviourCheck | None = None,
+) -> list[InputError]:
+    """Every problem of one scenario's fields (not its parents, not cross-parameter relations).
+
+    Args:
+        data: The fields, as a file holds them.
+        shown: The file (or the source in memory) that problems name.
+        parameters: The baseline parameters the policy paths must exist in.
+        stem: The file name without its suffix, which the name must equal (None in memory).
+        required: The fields that must be there.
+        check_behaviour: Checks the behaviour names and ranges, or None for the shape only.
+    """
+    problems: list[InputError] = []
 
     def bad(fld: str, message: str) -> None:
         problems.append(InputError(f"{shown}: {fld}", message))
@@ -218,7 +342,7 @@ def _check_file(
                 str(key),
                 "unknown key" + (_suggest(str(key), _KEYS) or f"; expected {', '.join(_KEYS)}"),
             )
-    for key in _REQUIRED:
+    for key in required:
         if key not in data:
             bad(key, "missing")
 
@@ -228,12 +352,12 @@ def _check_file(
             bad("name", f"{name!r} is not a plain identifier (letters, digits, underscores)")
         elif name == BASELINE:
             bad("name", f"{BASELINE!r} is reserved for the rules as dated")
-        elif name != path.stem:
-            bad("name", f"{name!r} differs from the file name {path.stem!r}")
+        elif stem is not None and name != stem:
+            bad("name", f"{name!r} differs from the file name {stem!r}")
 
     if "label" in data:
         label = data["label"]
-        if not isinstance(label, dict):
+        if not isinstance(label, Mapping):
             bad(
                 "label",
                 f"expected a mapping with {' and '.join(_LABEL_KEYS)}, got {type(label).__name__}",
@@ -256,7 +380,7 @@ def _check_file(
 
     if "period" in data:
         period = data["period"]
-        if not isinstance(period, dict):
+        if not isinstance(period, Mapping):
             bad("period", f"expected a mapping with start and end years, got {period!r}")
         else:
             for key in period:
@@ -287,22 +411,22 @@ def _check_file(
 
     if "behaviour" in data:
         behaviour = data["behaviour"]
-        if behaviour is not None and not isinstance(behaviour, dict):
-            bad("behaviour", f"expected a mapping of dotted names to numbers, got {behaviour!r}")
-        for key, value in (behaviour or {}).items() if isinstance(behaviour, dict) else ():
-            if not isinstance(key, str) or not _DOTTED.match(key):
-                bad(f"behaviour.{key}", "expected a dotted name such as awareness.base_rate")
-            elif not _is_number(value):
-                bad(f"behaviour.{key}", f"expected a number, got {value!r}")
-            elif not math.isfinite(value):
-                bad(f"behaviour.{key}", f"expected a finite number, got {value}")
-        if isinstance(behaviour, dict):
-            # Names and ranges are checked against llr_sim/parameters/behaviour.yaml.
-            from llr_sim.behaviour.parameters import check_overrides
-
+        problems.extend(check_behaviour_shape(behaviour, shown))
+        if check_behaviour is not None and isinstance(behaviour, Mapping):
             valid = {k: v for k, v in behaviour.items() if isinstance(k, str) and _DOTTED.match(k)}
-            problems.extend(check_overrides(valid, shown))
-    return data, problems
+            problems.extend(check_behaviour(valid, shown))
+    return problems
+
+
+def _check_file(
+    path: Path, shown: str, parameters: ParameterSet, check_behaviour: BehaviourCheck | None
+) -> tuple[dict | None, list[InputError]]:
+    """Every problem of one scenario file (not its parents, not cross-parameter relations)."""
+    data, problems = _read_yaml(path, shown)
+    if data is None:
+        return None, problems
+    found = _check_data(data, shown, parameters, stem=path.stem, check_behaviour=check_behaviour)
+    return data, problems + found
 
 
 def _check_policy(
@@ -310,7 +434,7 @@ def _check_policy(
 ) -> None:
     if policy is None:
         return
-    if not isinstance(policy, dict):
+    if not isinstance(policy, Mapping):
         problems.append(
             InputError(f"{shown}: policy", f"expected a mapping of parameter paths, got {policy!r}")
         )
@@ -335,7 +459,7 @@ def _check_policy(
                 )
             continue
         parameter = parameters[path]
-        if isinstance(value, dict):
+        if isinstance(value, Mapping):
             if not value:
                 problems.append(InputError(where, "no dated values"))
             for key, dated in value.items():
@@ -361,8 +485,8 @@ def _is_year(value: Any) -> bool:
 
 
 def _valid_overrides(policy: Any, parameters: ParameterSet) -> dict[str, Any]:
-    """The overrides of one file that pass :func:`_check_policy` (the others are reported)."""
-    if not isinstance(policy, dict):
+    """The overrides of one scenario that pass :func:`_check_policy` (the others are reported)."""
+    if not isinstance(policy, Mapping):
         return {}
     valid = {}
     for path, value in policy.items():
@@ -378,7 +502,7 @@ def _apply(parameters: ParameterSet, policy: dict, source: str) -> ParameterSet:
     updates = {}
     for path, value in policy.items():
         parameter = parameters[path]
-        if isinstance(value, dict):
+        if isinstance(value, Mapping):
             dated = sorted((parse_date(k, path), v) for k, v in value.items())
             first = dated[0][0]
             kept = tuple(e for e in parameter.values if e.since < first)
@@ -390,49 +514,164 @@ def _apply(parameters: ParameterSet, policy: dict, source: str) -> ParameterSet:
     return parameters.with_parameters(updates)
 
 
-def _chain(path: Path, shown: str, parameters: ParameterSet):
-    """The checked files from ``path`` up to the baseline, and every problem on the way."""
-    chain: list[tuple[Path, str, dict]] = []
+@dataclass(frozen=True)
+class _Document:
+    """One scenario of an ``extends`` chain, checked: its fields and where they come from.
+
+    Attributes:
+        data: The fields.
+        shown: The file (as the user named it) or the source in memory, for the problems.
+        path: The file, or None in memory.
+        folder: Where the scenarios it extends are looked up first (None: the project's).
+    """
+
+    data: dict
+    shown: str
+    path: Path | None
+    folder: Path | None
+
+    @property
+    def origin(self) -> str:
+        """The file name or the source, for the reference of the values it sets."""
+        return self.path.name if self.path is not None else self.shown
+
+
+def _chain(
+    first: _Document, parameters: ParameterSet, check_behaviour: BehaviourCheck | None
+) -> tuple[list[_Document], list[InputError]]:
+    """The checked scenarios from ``first`` up to the baseline, and every problem on the way.
+
+    ``first`` is checked by the caller; its parents are files, checked here.
+    """
+    chain = [first]
     problems: list[InputError] = []
-    seen: list[Path] = []
-    current, current_shown = path, shown
+    seen: list[Path] = [first.path.resolve()] if first.path is not None else []
+    current = first
     while True:
-        data, found = _check_file(current, current_shown, parameters)
-        problems.extend(found)
-        if data is None:
-            break
-        chain.append((current, current_shown, data))
-        seen.append(current.resolve())
-        ref = data.get("extends", BASELINE)
+        ref = current.data.get("extends", BASELINE)
         if not isinstance(ref, str) or not ref.strip() or ref == BASELINE:
             break
-        parent = find_scenario(ref, current.parent)
+        parent = find_scenario(ref, current.folder)
         if parent is None:
+            beside = "beside the file or " if current.path is not None else ""
             problems.append(
                 InputError(
-                    f"{current_shown}: extends",
-                    f"no scenario {ref!r} beside the file or in {PROJECT_SCENARIOS}"
-                    + _suggest(Path(ref).stem, _available(current.parent)),
+                    f"{current.shown}: extends",
+                    f"no scenario {ref!r} {beside}in {PROJECT_SCENARIOS}"
+                    + _suggest(Path(ref).stem, _available(current.folder)),
                 )
             )
             break
         if parent.resolve() in seen:
             names = [p.stem for p in seen] + [parent.stem]
             problems.append(
-                InputError(f"{current_shown}: extends", "circular: " + " -> ".join(names))
+                InputError(f"{current.shown}: extends", "circular: " + " -> ".join(names))
             )
             break
-        current, current_shown = parent, str(parent)
+        data, found = _check_file(parent, str(parent), parameters, check_behaviour)
+        problems.extend(found)
+        if data is None:
+            break
+        current = _Document(data, str(parent), parent, parent.parent)
+        chain.append(current)
+        seen.append(parent.resolve())
     return chain, problems
 
 
-def load_scenario(ref: str | Path, *, parameters: ParameterSet | None = None) -> Scenario:
-    """Load, check and resolve a scenario.
+def _resolve(
+    first: _Document,
+    problems: list[InputError],
+    base: ParameterSet,
+    check_behaviour: BehaviourCheck | None,
+) -> Scenario:
+    """The scenario ``first`` (checked, with its ``problems``) resolved over its chain.
+
+    The one way a scenario is made from its fields, whether they come from a file or a dict.
+    """
+    chain, found = _chain(first, base, check_behaviour)
+    problems = [*problems, *found]
+    # Every problem at once: the period and the cross-parameter relations are checked even when
+    # a file has field errors, on a best-effort resolution that skips the invalid values. The
+    # result is only returned when there is no problem at all.
+    top = chain[-1].data.get("extends", BASELINE)
+    complete = not isinstance(top, str) or not top.strip() or top == BASELINE
+
+    period = rules_as_of = None
+    period_given = False
+    for doc in chain:  # the most specific value wins
+        data = doc.data
+        if not period_given and "period" in data:
+            period_given = True
+            value = data["period"]
+            if isinstance(value, Mapping) and all(_is_year(value.get(k)) for k in _PERIOD_KEYS):
+                period = (value["start"], value["end"])
+        if rules_as_of is None and "rules_as_of" in data:
+            try:
+                rules_as_of = parse_date(data["rules_as_of"], "rules_as_of")
+            except InputError:
+                pass  # reported by the field check
+    if not period_given and complete:
+        problems.append(
+            InputError(f"{first.shown}: period", "missing here and in every scenario it extends")
+        )
+
+    resolved = base
+    if rules_as_of is not None:
+        try:
+            resolved = resolved.frozen_at(rules_as_of)
+        except InputError as err:
+            problems.append(InputError(f"{first.shown}: rules_as_of", err.message))
+    policy: dict[str, Any] = {}
+    behaviour: dict[str, float] = {}
+    setter: dict[str, str] = {}
+    for doc in reversed(chain):
+        overrides = _valid_overrides(doc.data.get("policy"), base)
+        resolved = _apply(resolved, overrides, f"scenario {doc.data.get('name')} ({doc.origin})")
+        policy.update(overrides)
+        setter.update({p: doc.shown for p in overrides})
+        if isinstance(doc.data.get("behaviour"), Mapping):
+            behaviour.update(doc.data["behaviour"])
+
+    # A broken extends chain leaves the parents' values unknown: relations are not judged then.
+    for target, paths, message in check_constraints(resolved) if complete else []:
+        field_path = next((p for p in [target, *paths] if p in setter), target)
+        problems.append(
+            InputError(f"{setter.get(field_path, first.shown)}: policy.{field_path}", message)
+        )
+    if problems:
+        raise InputErrors(problems)
+    leaf = first.data
+    return Scenario(
+        name=leaf["name"],
+        label=dict(leaf["label"]),
+        description=leaf["description"].strip(),
+        path=first.path,
+        chain=tuple(d.data["name"] for d in chain) + (BASELINE,),
+        period=period,
+        rules_as_of=rules_as_of,
+        policy=policy,
+        behaviour=behaviour,
+        parameters=resolved,
+    )
+
+
+def load_scenario(
+    ref: str | Path,
+    *,
+    parameters: ParameterSet | None = None,
+    check_behaviour: BehaviourCheck | None = None,
+) -> Scenario:
+    """Load, check and resolve a scenario file.
+
+    The behaviour overrides are checked for their shape only, unless ``check_behaviour`` is
+    given: ``llr_sim.load_scenario`` (:func:`llr_sim.inputs.load_scenario`) checks their names
+    and ranges too.
 
     Args:
         ref: A path to a scenario file, a scenario name (looked up in the project's
             ``scenarios/``), or ``"baseline"``.
         parameters: The baseline parameters (default: the package's parameter files).
+        check_behaviour: Checks the behaviour names and ranges (see :data:`BehaviourCheck`).
 
     Returns:
         The resolved scenario.
@@ -459,74 +698,57 @@ def load_scenario(ref: str | Path, *, parameters: ParameterSet | None = None) ->
                 ]
             )
         path = found
-    chain, problems = _chain(path, text if Path(text).is_file() else str(path), base)
-    if not chain:
+    shown = text if Path(text).is_file() else str(path)
+    data, problems = _check_file(path, shown, base, check_behaviour)
+    if data is None:
         raise InputErrors(problems)
-    # Every problem at once: the period and the cross-parameter relations are checked even when
-    # a file has field errors, on a best-effort resolution that skips the invalid values. The
-    # result is only returned when there is no problem at all.
-    top = chain[-1][2].get("extends", BASELINE)
-    complete = not isinstance(top, str) or not top.strip() or top == BASELINE
+    return _resolve(_Document(data, shown, path, path.parent), problems, base, check_behaviour)
 
-    leaf_path, leaf_shown, leaf = chain[0]
-    period = rules_as_of = None
-    period_given = False
-    for _, _, data in chain:  # the most specific value wins
-        if not period_given and "period" in data:
-            period_given = True
-            value = data["period"]
-            if isinstance(value, dict) and all(_is_year(value.get(k)) for k in _PERIOD_KEYS):
-                period = (value["start"], value["end"])
-        if rules_as_of is None and "rules_as_of" in data:
-            try:
-                rules_as_of = parse_date(data["rules_as_of"], "rules_as_of")
-            except InputError:
-                pass  # reported by the file check
-    if not period_given and complete:
-        problems.append(
-            InputError(f"{leaf_shown}: period", "missing here and in every scenario it extends")
+
+def scenario_from_dict(
+    data: Mapping[str, Any],
+    source: str = MEMORY,
+    *,
+    base_dir: str | Path | None = None,
+    parameters: ParameterSet | None = None,
+    check_behaviour: BehaviourCheck | None = None,
+) -> Scenario:
+    """A scenario from its fields in a dict, checked and resolved exactly like a file.
+
+    Args:
+        data: The keys of a scenario file (``name``, ``label``, ``description``, ``extends``,
+            ``period``, ``rules_as_of``, ``policy``, ``behaviour``). It is not changed.
+        source: What the problems are said to come from, in place of a file name.
+        base_dir: Where ``extends`` names are looked up first (default: the project's
+            ``scenarios/``; a path is also tried relative to the working directory).
+        parameters: The baseline parameters (default: the package's parameter files).
+        check_behaviour: Checks the behaviour names and ranges (see :data:`BehaviourCheck`).
+
+    Returns:
+        The resolved scenario, with ``path`` None.
+
+    Raises:
+        InputErrors: Every problem of the fields and of the scenarios they extend, each
+            naming ``source`` (or the file) and the field.
+    """
+    base = parameters if parameters is not None else load_parameters()
+    if not isinstance(data, Mapping):
+        raise InputErrors(
+            [
+                InputError(
+                    source, f"expected a mapping of scenario fields, got a {type(data).__name__}"
+                )
+            ]
         )
-
-    resolved = base
-    if rules_as_of is not None:
-        try:
-            resolved = resolved.frozen_at(rules_as_of)
-        except InputError as err:
-            problems.append(InputError(f"{leaf_shown}: rules_as_of", err.message))
-    policy: dict[str, Any] = {}
-    behaviour: dict[str, float] = {}
-    setter: dict[str, str] = {}
-    for file, shown, data in reversed(chain):
-        overrides = _valid_overrides(data.get("policy"), base)
-        resolved = _apply(resolved, overrides, f"scenario {data.get('name')} ({file.name})")
-        policy.update(overrides)
-        setter.update({p: shown for p in overrides})
-        if isinstance(data.get("behaviour"), dict):
-            behaviour.update(data["behaviour"])
-
-    # A broken extends chain leaves the parents' values unknown: relations are not judged then.
-    for target, paths, message in check_constraints(resolved) if complete else []:
-        field_path = next((p for p in [target, *paths] if p in setter), target)
-        problems.append(
-            InputError(f"{setter.get(field_path, leaf_shown)}: policy.{field_path}", message)
-        )
-    if problems:
-        raise InputErrors(problems)
-    return Scenario(
-        name=leaf["name"],
-        label=dict(leaf["label"]),
-        description=leaf["description"].strip(),
-        path=leaf_path,
-        chain=tuple(d["name"] for _, _, d in chain) + (BASELINE,),
-        period=period,
-        rules_as_of=rules_as_of,
-        policy=policy,
-        behaviour=behaviour,
-        parameters=resolved,
-    )
+    fields = copy.deepcopy(dict(data))
+    problems = _check_data(fields, source, base, check_behaviour=check_behaviour)
+    folder = Path(base_dir) if base_dir is not None else None
+    return _resolve(_Document(fields, source, None, folder), problems, base, check_behaviour)
 
 
-def validate_scenarios(refs: list[str | Path]) -> list[Scenario]:
+def validate_scenarios(
+    refs: list[str | Path], *, check_behaviour: BehaviourCheck | None = None
+) -> list[Scenario]:
     """Load every scenario; report the problems of all of them at once.
 
     Raises:
@@ -536,7 +758,7 @@ def validate_scenarios(refs: list[str | Path]) -> list[Scenario]:
     scenarios = []
     for ref in refs:
         try:
-            scenarios.append(load_scenario(ref))
+            scenarios.append(load_scenario(ref, check_behaviour=check_behaviour))
         except InputErrors as err:
             problems.extend(err.problems)
         except InputError as err:

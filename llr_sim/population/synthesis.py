@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from llr_sim.errors import InputError
+from llr_sim.inputs import check_scale, check_seed  # the one check of every entry point
 from llr_sim.population import draws, schema
 from llr_sim.population.calibration import calibration_report
 from llr_sim.population.employers import build_employers
@@ -39,32 +40,6 @@ STAGES = (
     "lives_alone",
     "employers",
 )
-
-
-#: Below this scale some targeted groups (e.g. 65-66-year-olds by education) hold no one.
-MIN_SCALE = 0.0005
-
-
-def check_scale(scale: object, name: str = "scale") -> float:
-    """The scale as a float in [MIN_SCALE, 1], or an InputError naming ``name``."""
-    if isinstance(scale, bool) or not isinstance(scale, int | float | np.floating | np.integer):
-        raise InputError(name, f"must be a number, got {scale!r}")
-    value = float(scale)
-    if not np.isfinite(value) or not 0 < value <= 1:
-        raise InputError(name, f"must be greater than 0 and at most 1, got {scale}")
-    if value < MIN_SCALE:
-        raise InputError(
-            name,
-            f"{scale} is too small to represent every targeted group; use at least {MIN_SCALE}",
-        )
-    return value
-
-
-def check_seed(seed: object, name: str = "seed") -> int:
-    """The seed as a non-negative int, or an InputError naming ``name``."""
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(name, f"must be a whole number of 0 or more, got {seed}")
-    return int(seed)
 
 
 def _age_sex_counts(targets: Targets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -35,8 +35,18 @@ from typing import Any
 
 import yaml
 
-from llr_sim.errors import InputError, InputErrors
+from llr_sim.errors import InputError
 from llr_sim.fileio import replace_dir
+from llr_sim.inputs import (
+    CLI_NAMES,
+    RunInputs,
+    check_output_dir,
+    check_run_inputs,
+    check_whole_number,
+    missing_folders,
+    raise_problems,
+    remove_empty,
+)
 from llr_sim.reporting import notebook as nb
 
 NOTEBOOKS = {
@@ -211,42 +221,41 @@ def make_plan(
     """Check everything a batch needs; every problem at once, before any kernel starts.
 
     Raises:
-        InputError: For a bad scenario, folder, flag or notebook parameter.
+        InputError: For a bad scenario, folder, flag or notebook parameter (InputErrors for
+            several).
     """
     problems: list[InputError] = []
 
     def attempt(fn, *args):
         try:
             return fn(*args)
-        except InputErrors as err:
-            problems.extend(err.problems)
-        except InputError as err:
+        except InputError as err:  # InputErrors too: flattened when raised
             problems.append(err)
         return None
 
     refs = list(scenarios) if scenarios else default_scenarios()
     if not refs:
         problems.append(InputError("SCENARIO", "no scenarios given and none in scenarios/"))
-    found: dict[str, str] = {}
-    for ref in refs:
-        scenario = attempt(nb.resolve_scenario, ref, ref)
-        if scenario is None:
-            continue
-        if scenario.name in found:
-            problems.append(InputError(ref, f"scenario {scenario.name!r} given twice"))
-            continue
-        found[scenario.name] = str(Path(scenario.path).resolve()) if scenario.path else ref
-    if not scenarios:
-        # The default set in the order of the growth path: each scenario after what it extends.
-        found = dict(sorted(found.items(), key=lambda item: (_depth(item[1]), item[0])))
-    missing = nb.missing_folders(out)
-    folder = attempt(nb.check_output_dir, out, "--out")
-    scale = attempt(nb.check_scale, scale, "--scale")
-    seed = attempt(nb.check_int, seed, "--seed", 0)
-    replicates = attempt(nb.check_int, replicates, "--replicates", 1)
-    year_range = attempt(nb.check_years, years, "--years")
+    # The same checks as `llr-sim run`, the API and the notebooks (llr_sim.inputs), so a
+    # kernel never refuses what the batch accepted.
+    run = RunInputs()
+    try:
+        run = check_run_inputs(
+            scenarios=refs,
+            scale=scale,
+            seed=seed,
+            years=years,
+            replicates=replicates,
+            names=CLI_NAMES,
+        )
+    except InputError as err:
+        problems.append(err)
+    missing = missing_folders(out)
+    folder = attempt(check_output_dir, out, "--out")
     lang = attempt(nb.check_lang, lang, "--lang")
-    jobs = attempt(nb.check_int, jobs if jobs is not None else (os.cpu_count() or 1), "--jobs", 1)
+    jobs = attempt(
+        check_whole_number, jobs if jobs is not None else (os.cpu_count() or 1), "--jobs", 1
+    )
     book_dir = Path(notebook_dir) if notebook_dir else nb.NOTEBOOK_DIR
     extra: dict[str, dict[str, Any]] = {kind: {} for kind in NOTEBOOKS}
     pairs = params.items() if isinstance(params, dict) else (parse_param(p) for p in params or [])
@@ -268,16 +277,25 @@ def make_plan(
             extra[kind][name] = value
     kernel = attempt(kernel_name)
     if problems:
-        nb.remove_empty(missing)  # leave no trace of a batch that does not start
-        unique = list({str(p): p for p in problems}.values())
-        raise unique[0] if len(unique) == 1 else InputErrors(unique)
+        remove_empty(missing)  # leave no trace of a batch that does not start
+        raise_problems(problems)
+    found = {
+        s.name: str(Path(s.path).resolve()) if s.path is not None else str(ref)
+        for ref, s in zip(refs, run.scenarios, strict=True)
+    }
+    if not scenarios:
+        # The default set in the order of the growth path: each scenario after what it extends.
+        depth = {s.name: len(s.chain) for s in run.scenarios}
+        found = dict(sorted(found.items(), key=lambda item: (depth[item[0]], item[0])))
     plan = Plan(
         scenarios=found,
         out=folder.resolve(),
-        scale=scale,
-        seed=seed,
-        years=f"{year_range[0]}-{year_range[-1]}" if year_range else None,
-        replicates=replicates,
+        scale=run.scale,
+        seed=run.seed,
+        # None stays None (the notebooks' default window): a batch folder records what it was
+        # asked for, and a re-run with the same flags finds the same record.
+        years=None if years is None or years == "" else f"{run.years[0]}-{run.years[-1]}",
+        replicates=run.replicates,
         lang=lang,
         jobs=jobs,
         force=force,
@@ -289,15 +307,9 @@ def make_plan(
     try:
         check_existing(plan)
     except InputError:
-        nb.remove_empty(missing)
+        remove_empty(missing)
         raise
     return plan
-
-
-def _depth(path: str) -> int:
-    from llr_sim.policy.scenarios import load_scenario
-
-    return len(load_scenario(path).chain)
 
 
 # ---------------------------------------------------------------------------------------------

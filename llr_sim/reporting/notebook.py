@@ -12,173 +12,36 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import HTML, Markdown, display
 
 from llr_sim.errors import InputError
-from llr_sim.inputs import DEFAULT_YEARS
+from llr_sim.fileio import atomic_write
+from llr_sim.inputs import (
+    DEFAULT_YEARS,
+    PROJECT_ROOT,
+    RunInputs,
+    check_output_dir,
+    check_run_inputs,
+    missing_folders,
+    raise_problems,
+    remove_empty,
+)
 from llr_sim.reporting import labels
 from llr_sim.reporting.style import Source, save_figure
 from llr_sim.reporting.tables import Workbook, to_html
 
-#: The project root (the repository, with an editable install).
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 
 
 # ---------------------------------------------------------------------------------------------
-# Parameter checks (also used by the batch before any kernel starts)
-
-
-def check_scale(value: Any, where: str = "scale") -> float:
-    """A share of the population in (0, 1]."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InputError(where, f"expected a number in (0, 1], got {value!r}")
-    try:
-        scale = float(value)
-    except ValueError:
-        raise InputError(where, f"not a number: {value!r}") from None
-    if not 0.0 < scale <= 1.0:
-        raise InputError(where, f"must be greater than 0 and at most 1, got {value}")
-    return scale
-
-
-def check_int(value: Any, where: str, minimum: int) -> int:
-    """A whole number at least ``minimum``."""
-    if isinstance(value, bool):
-        raise InputError(where, f"expected a whole number, got {value!r}")
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise InputError(where, f"expected a whole number, got {value!r}") from None
-    if isinstance(value, float) and not value.is_integer():
-        raise InputError(where, f"expected a whole number, got {value!r}")
-    if number < minimum:
-        raise InputError(where, f"must be {minimum} or more, got {number}")
-    return number
-
-
-_YEARS = re.compile(r"^\s*(\d{4})\s*(?:-|\.\.|–)\s*(\d{4})\s*$")
-
-
-def check_years(value: Any, where: str = "years") -> range | None:
-    """Years as ``"2024-2030"``, ``[2024, 2030]`` (first and last) or None (the model's default).
-
-    The range the model accepts is the model's own check
-    (:func:`llr_sim.simulation.check_years`), so a batch refuses what a kernel would refuse.
-    """
-    from llr_sim.simulation import check_years as model_check_years
-
-    if value is None or value == "":
-        return None
-    if isinstance(value, range):
-        first, last = value.start, value.stop - 1
-    elif isinstance(value, str) and _YEARS.match(value):
-        first, last = (int(x) for x in _YEARS.match(value).groups())
-    elif isinstance(value, str) and value.strip().isdigit():
-        first = last = int(value)
-    elif isinstance(value, list | tuple) and len(value) == 2:
-        first, last = (check_int(v, where, 2000) for v in value)
-    else:
-        raise InputError(where, f"expected FIRST-LAST such as 2024-2030, got {value!r}")
-    if first > last:
-        raise InputError(where, f"the first year comes after the last: {value!r}")
-    try:
-        model_check_years(range(first, last + 1))
-    except InputError as err:
-        raise InputError(where, err.message) from None
-    return range(first, last + 1)
-
-
-def resolve_path(ref: str | os.PathLike) -> Path | None:
-    """An existing file: as given (relative to the working directory), else in the project."""
-    path = Path(ref)
-    for candidate in (path, PROJECT_ROOT / path, NOTEBOOK_DIR / path):
-        if candidate.is_file():
-            return candidate.resolve()
-    return None
-
-
-def resolve_scenario(ref: Any, where: str = "scenario"):
-    """Load a scenario from a name (``harmonised``) or a path, wherever the notebook runs.
-
-    Raises:
-        InputError: For a reference that names no scenario, or an invalid scenario file.
-    """
-    from llr_sim.policy.scenarios import load_scenario
-
-    if not isinstance(ref, str | os.PathLike) or not str(ref).strip():
-        raise InputError(where, f"expected a scenario name or YAML file, got {ref!r}")
-    text = str(ref)
-    looks_like_path = "/" in text or "\\" in text or text.endswith((".yaml", ".yml"))
-    if looks_like_path:
-        found = resolve_path(text)
-        if found is None:
-            raise InputError(
-                where, f"no scenario file {text!r} (looked in {Path.cwd()} and {PROJECT_ROOT})"
-            )
-        text = str(found)
-    try:
-        return load_scenario(text)
-    except InputError as err:
-        if looks_like_path or "no scenario" not in str(err).lower():
-            raise
-        raise InputError(where, str(err)) from None
-
-
-def check_output_dir(value: Any, where: str = "output_dir") -> Path:
-    """A folder that exists or can be made, and can be written to: made, and tried.
-
-    ``os.access`` is not enough (it says yes to root on a read-only mount or in ``/proc``), so
-    the folder is created and a probe file written and removed (:func:`missing_folders`
-    before the check and :func:`remove_empty` after it undo that for a caller that gives up).
-
-    Raises:
-        InputError: For a file in the way or a folder that cannot be made or written.
-    """
-    if not isinstance(value, str | os.PathLike) or not str(value).strip():
-        raise InputError(where, f"expected a folder, got {value!r}")
-    folder = Path(value).expanduser()
-    existing = folder
-    while not existing.exists() and existing.parent != existing:
-        existing = existing.parent
-    if existing.exists() and not existing.is_dir():
-        raise InputError(where, f"{existing} is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".write-probe-", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as err:
-        reason = err.strerror or type(err).__name__
-        raise InputError(where, f"cannot write to {folder}: {reason}") from None
-    return folder
-
-
-def missing_folders(value: Any) -> list[Path]:
-    """The folders of ``value`` that do not exist yet, deepest first (to undo a check)."""
-    if not isinstance(value, str | os.PathLike) or not str(value).strip():
-        return []
-    missing, step = [], Path(value).expanduser().absolute()
-    while not step.exists() and step.parent != step:
-        missing.append(step)
-        step = step.parent
-    return missing
-
-
-def remove_empty(folders: list[Path]) -> None:
-    """Remove the folders given, deepest first, as long as they are empty."""
-    for folder in folders:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
+# Parameter checks: llr_sim.inputs (the same as every other entry point), and the language
 
 
 def check_lang(value: Any, where: str = "lang") -> str:
@@ -188,8 +51,6 @@ def check_lang(value: Any, where: str = "lang") -> str:
 
 def write_json(path: Path, data: Any) -> Path:
     """Write JSON atomically, with ordinary permissions."""
-    from llr_sim.fileio import atomic_write
-
     text = json.dumps(data, indent=2, default=str) + "\n"
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
@@ -248,19 +109,13 @@ class Report:
     def markdown(self, text: str) -> None:
         """Show Markdown text in the notebook."""
         if self.show:
-            from IPython.display import Markdown, display
-
             display(Markdown(text))
 
     def figure(self, fig, name: str) -> dict[str, Path]:
         """Save a figure as ``figures/<name>.png`` and ``.svg``, show it, and close it."""
-        import matplotlib.pyplot as plt
-
         paths = save_figure(fig, self.folder / "figures", name)
         self.files["figures"].append(name)
         if self.show:
-            from IPython.display import display
-
             display(fig)
         plt.close(fig)
         return paths
@@ -272,8 +127,6 @@ class Report:
         path = self.workbook.add(name, title, table)
         self.files["tables"].append(name)
         if self.show:
-            from IPython.display import HTML, display
-
             display(HTML(f"<h4>{title}</h4>" + to_html(table, self.lang)))
         return path
 
@@ -321,8 +174,8 @@ class Setup:
         scenario: The loaded scenario, or None.
         scale: Share of the population.
         seed: Random seed.
-        years: The years to simulate: as given, else the scenario's period, else None (the
-            model's default).
+        years: The years reported: as given, else :data:`llr_sim.inputs.DEFAULT_YEARS` (the
+            window of every command).
         replicates: Number of replicates.
         lang: ``nl`` or ``en``.
         folder: The report folder.
@@ -362,38 +215,52 @@ class Setup:
 def setup(notebook: str, output_dir: Any = None, **params: Any) -> Setup:
     """Check a notebook's parameters and make its report folder.
 
+    The parameters are checked by :mod:`llr_sim.inputs`, as the API and the commands check
+    them, and every problem is reported at once; the folder is only left behind when they are
+    all good.
+
     Args:
         notebook: The notebook's name, for the default folder ``reports/<notebook>/...``.
         output_dir: The report folder; None for the default.
         **params: Any of ``scenario``, ``scale``, ``seed``, ``years``, ``replicates``, ``lang``.
 
     Raises:
-        InputError: For the first bad parameter, naming it.
+        InputError: For a bad parameter, naming it (InputErrors for several).
     """
     unknown = set(params) - {"scenario", "scale", "seed", "years", "replicates", "lang"}
     if unknown:
         raise InputError(", ".join(sorted(unknown)), "unknown notebook parameter")
-    out = Setup(notebook)
-    if "scenario" in params:
-        out.scenario = resolve_scenario(params["scenario"])
-    if "scale" in params:
-        out.scale = check_scale(params["scale"])
-    if "seed" in params:
-        out.seed = check_int(params["seed"], "seed", 0)
-    if "years" in params:
-        out.years = check_years(params["years"])
-    if "replicates" in params:
-        out.replicates = check_int(params["replicates"], "replicates", 1)
+    out = Setup(notebook, years=DEFAULT_YEARS)
+    problems: list[InputError] = []
+    run = RunInputs()
+    given = {
+        k: params[k] for k in ("scenario", "scale", "seed", "years", "replicates") if k in params
+    }
+    try:
+        run = check_run_inputs(**given)
+    except InputError as err:
+        problems.append(err)
+    for key in given:
+        if getattr(run, key) is not None:
+            setattr(out, key, getattr(run, key))
     if "lang" in params:
-        out.lang = check_lang(params["lang"])
-    if out.years is None:
-        # The same window as every other command (``llr_sim.simulation.DEFAULT_YEARS``).
-        out.years = DEFAULT_YEARS
+        try:
+            out.lang = check_lang(params["lang"])
+        except InputError as err:
+            problems.append(err)
     if output_dir is None or output_dir == "":
+        if "scenario" in params and out.scenario is None:  # its default folder is unknown
+            raise_problems(problems)
         parts = (out.scenario.name,) if out.scenario is not None else ()
         output_dir = default_output_dir(notebook, *parts)
-    out.folder = check_output_dir(output_dir)
-    out.folder.mkdir(parents=True, exist_ok=True)
+    missing = missing_folders(output_dir)
+    try:
+        out.folder = check_output_dir(output_dir)
+    except InputError as err:
+        problems.append(err)
+    if problems:
+        remove_empty(missing)  # a notebook that does not start leaves no folder
+        raise_problems(problems)
     return out
 
 
@@ -407,7 +274,8 @@ def load_or_simulate(scenarios: list | None, run_dirs: list | None, setup: Setup
     Raises:
         InputError: For a missing run folder or a bad scenario, before anything is simulated.
     """
-    from llr_sim.simulation import load_results, simulate
+    # The model: imported when a notebook simulates, not with the report helpers.
+    from llr_sim.simulation import load_results, simulate  # noqa: PLC0415
 
     if run_dirs:
         folders = []
@@ -419,14 +287,8 @@ def load_or_simulate(scenarios: list | None, run_dirs: list | None, setup: Setup
         return [load_results(f) for f in folders]
     if not scenarios:
         raise InputError("scenarios", "give at least one scenario (or run_dirs)")
-    loaded = [resolve_scenario(s, f"scenarios: {s}") for s in scenarios]
-    runs = []
-    for scenario in loaded:
-        kwargs = setup.simulate_kwargs
-        if setup.years is None and scenario.period:
-            kwargs["years"] = range(scenario.period[0], scenario.period[1] + 1)
-        runs.append(simulate(scenario, **kwargs))
-    return runs
+    loaded = check_run_inputs(scenarios=scenarios).scenarios  # every problem before any run
+    return [simulate(scenario, **setup.simulate_kwargs) for scenario in loaded]
 
 
 def combine(runs: list) -> tuple[pd.DataFrame, list[dict]]:

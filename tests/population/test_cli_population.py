@@ -81,7 +81,8 @@ def test_same_seed_same_bytes_through_the_command(capsys, tmp_path):
 )
 def test_bad_flags_one_line_exit_2_nothing_written(capsys, tmp_path, monkeypatch, args, expected):
     monkeypatch.chdir(tmp_path)
-    code, out, err = _run(capsys, *args)
+    # A writable --out (the default's folder is missing here); a later --out wins.
+    code, out, err = _run(capsys, "--out", "p.parquet", *args)
     assert code == 2
     assert expected in err
     assert len(err.strip().splitlines()) == 1
