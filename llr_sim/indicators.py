@@ -145,11 +145,15 @@ class _Cells:
             cell = cell * sizes[axis] + codes[axis]
         self.cell = cell
         self.size = int(np.prod(self.shape))
+        self._population: np.ndarray | None = None
+        self.groupings: dict = {}
 
     def table(self, values: np.ndarray | None = None) -> np.ndarray:
         """Weighted totals of ``values`` (bool or numbers; None: the weights) per cell."""
         if values is None:
-            totals = np.bincount(self.cell, weights=self.weight, minlength=self.size)
+            if self._population is None:
+                self._population = np.bincount(self.cell, weights=self.weight, minlength=self.size)
+            totals = self._population.copy()
         else:
             idx = np.flatnonzero(values)
             w = self.weight[idx]
@@ -166,15 +170,29 @@ class _Cells:
         return table.sum(axis=tuple(a for a in range(len(self.shape)) if a != keep))
 
 
-def year_table(scenario: str, s: YearOutcome, cf: YearOutcome) -> pd.DataFrame:
-    """The indicator rows of one year, from a scenario run and its counterfactual."""
-    w = s.weight
-    groupings = _groupings(s)
+def cells_of(o: YearOutcome) -> _Cells:
+    """The persons' cells of a year's outcome (the same for every layer on one world)."""
+    groupings = _groupings(o)
     cells = _Cells(
-        w,
+        o.weight,
         {a: groupings[a][0] for a in _AXES},
         {a: len(groupings[a][1]) for a in _AXES},
     )
+    cells.groupings = groupings
+    return cells
+
+
+def year_table(
+    scenario: str, s: YearOutcome, cf: YearOutcome, cells: _Cells | None = None
+) -> pd.DataFrame:
+    """The indicator rows of one year, from a scenario run and its counterfactual.
+
+    ``cells`` (:func:`cells_of`) may be shared by the scenarios of one world in one year: they
+    depend on the persons only.
+    """
+    w = s.weight
+    cells = cells if cells is not None else cells_of(s)
+    groupings = cells.groupings
     extra = additional(s, cf)
     trained_or_guided = s.trained | s.guided
     names = (*INSTRUMENTS, "all")

@@ -30,7 +30,7 @@ from llr_sim import __version__
 from llr_sim.behaviour.parameters import Behaviour, load_behaviour
 from llr_sim.errors import InputError, InputErrors
 from llr_sim.fileio import publish
-from llr_sim.indicators import COLUMNS, year_table
+from llr_sim.indicators import COLUMNS, cells_of, year_table
 from llr_sim.inputs import (  # the checks every entry point shares
     DEFAULT_YEARS,
     START_YEAR,
@@ -42,6 +42,7 @@ from llr_sim.model.engine import Engine
 from llr_sim.model.model import LLRModel, Schedule
 from llr_sim.model.outcome import YearOutcome
 from llr_sim.model.streams import Streams
+from llr_sim.policy.scenarios import load_scenario
 from llr_sim.population.population import Population, git_commit, load_population
 from llr_sim.population.synthesis import check_scale, check_seed, synthesise_population
 from llr_sim.population.targets import load_targets
@@ -152,22 +153,22 @@ def load_results(run_dir: str | os.PathLike) -> Results:
     )
 
 
-def _schedules(scenario, behaviour: Behaviour):
+def _schedules(scenario, behaviour: Behaviour, base=None):
     """Functions year -> parameters and year -> behaviour for a scenario.
 
     A scenario that extends the status quo applies its reform from the first year of its
     ``period``; before that (the burn-in and the base year) the status-quo rules and behaviour
-    hold, so every scenario shares the calibrated base year.
+    hold, so every scenario shares the calibrated base year. ``base`` is the status quo, if
+    already loaded.
     """
-    from llr_sim.policy.scenarios import load_scenario
-
     own_behaviour = behaviour.with_values(scenario.behaviour)
     start = scenario.period[0] if scenario.period else None
     if start is None or CALIBRATION_SCENARIO not in scenario.chain:
         return (lambda y: scenario.parameters), (lambda y: own_behaviour)
-    base = (
-        scenario if scenario.name == CALIBRATION_SCENARIO else load_scenario(CALIBRATION_SCENARIO)
-    )
+    if scenario.name == CALIBRATION_SCENARIO:
+        base = scenario
+    elif base is None:
+        base = load_scenario(CALIBRATION_SCENARIO)
     base_behaviour = behaviour.with_values(base.behaviour)
 
     def parameters_for(year: int):
@@ -220,7 +221,8 @@ def run_once(
         Per scenario (in order): the indicator rows of the reported years, and the
         DataCollector's model series.
     """
-    schedules = [Schedule(s.name, *_schedules(s, behaviour)) for s in scenarios]
+    base = load_scenario(CALIBRATION_SCENARIO)  # read once: every reform starts from it
+    schedules = [Schedule(s.name, *_schedules(s, behaviour, base)) for s in scenarios]
     groups: dict[tuple, list[int]] = {}
     for i, schedule in enumerate(schedules):
         groups.setdefault(world_key(schedule, years[-1]), []).append(i)
@@ -240,6 +242,14 @@ def run_once(
     return out
 
 
+def _table(name: str, s: YearOutcome, cf: YearOutcome, shared: dict) -> pd.DataFrame:
+    """A layer's indicator table, with the cells of its year made once (tables run in turn)."""
+    if s.year not in shared:
+        shared.clear()
+        shared[s.year] = cells_of(s)
+    return year_table(name, s, cf, shared[s.year])
+
+
 def _run_world(
     schedules: list[Schedule],
     population: Population,
@@ -257,6 +267,7 @@ def _run_world(
     model.world.last_year = years[-1]
     tables: dict[str, list] = {s.name: [] for s in schedules}
     pending: list[Future] = []
+    shared: dict[int, object] = {}  # the year's cells, made once for the layers of the world
 
     def table_of(layer) -> None:
         # A layer's indicator table is summed in the tables' thread while the next layer steps;
@@ -266,7 +277,7 @@ def _run_world(
         cf = model.counterfactual.outcome if model.counterfactual is not None else layer.outcome
         if pending:
             pending.pop().result()
-        future = engine.table(year_table, layer.name, layer.outcome, cf)
+        future = engine.table(_table, layer.name, layer.outcome, cf, shared)
         tables[layer.name].append(future)
         pending.append(future)
         layer.outcome = None  # the table holds what it reads
