@@ -90,6 +90,8 @@ class LLRModel(mesa.Model):
         # asked for: the yearly step reads the arrays only, and 130,000 agents at full scale
         # take over a second to make.
         self._employer_agents_due = True
+        #: The world of the latest year.
+        self.world_year = None
         #: The first scenario's series (each layer keeps its own: ``layer.datacollector``).
         self.datacollector = self.layers[0].datacollector
 
@@ -101,7 +103,7 @@ class LLRModel(mesa.Model):
     def step(self) -> None:
         """One year: the world, the rules, the rest of the world, then each layer and its series."""
         self.year += 1
-        world = self.world.move(self.year)
+        self.world_year = world = self.world.move(self.year)
         for layer in self.all_layers:
             layer.ask_rules(world, self.engine)
         self.world.complete(world)

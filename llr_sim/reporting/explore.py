@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from llr_sim.inputs import DEFAULT_YEARS
 from llr_sim.reporting import charts, labels, tables
 from llr_sim.reporting.variants import variant
+from llr_sim.simulation import Replay
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Explorer:
 
         self.setup = setup
         self.lang = setup.lang
+        self.replay: Replay | None = None
         base = setup.scenario
         self.sliders: dict[str, Any] = {}
         for control in controls:
@@ -138,6 +141,22 @@ class Explorer:
                 behaviour[control.path] = value
         return policy, behaviour
 
+    def update(self, scenario) -> Any:
+        """The scenario's Results on the explorer's recorded world (made on first use).
+
+        Only the policy layer is rerun when a policy slider moves (``llr_sim.simulation.Replay``).
+        """
+        kwargs = self.setup.simulate_kwargs
+        if self.replay is None:
+            self.replay = Replay(
+                scenario,
+                kwargs.get("scale", 0.01),
+                kwargs.get("seed", 0),
+                kwargs.get("years", DEFAULT_YEARS),
+            )
+            return self.replay.results
+        return self.replay.run(scenario)
+
     def show(self) -> None:
         """Display the controls."""
         from IPython.display import display
@@ -148,11 +167,9 @@ class Explorer:
         """Simulate the scenario with the values chosen and show the headline and figures."""
         from IPython.display import HTML, display
 
-        from llr_sim.simulation import simulate
-
         policy, behaviour = self.values()
         scenario = variant(self.setup.scenario, "explore", policy=policy, behaviour=behaviour)
-        results = simulate(scenario, **self.setup.simulate_kwargs)
+        results = self.update(scenario)
         explored = labels.text("explored", self.lang)
         source = self.setup.source(scenario=f"{self.setup.scenario.name} ({explored})")
         self.output.clear_output(wait=True)
