@@ -353,3 +353,16 @@ def test_the_inputs_module_is_light():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_refused_report_loads_neither_papermill_nor_the_charts_nor_the_model(tmp_path):
+    out = tmp_path / "x"
+    code = (
+        "import sys; from llr_sim.cli import main; "
+        f"code = main(['report', 'status_quo', '--replicates', '10000', '--out', {str(out)!r}]); "
+        "print(code, [m for m in ('papermill', 'matplotlib', 'llr_sim.model') if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "2 []"
+    assert done.stderr.strip() == "llr-sim: error: --replicates: must be 1-1000, got 10000"
+    assert not out.exists()

@@ -258,10 +258,18 @@ def make_plan(
     )
     book_dir = Path(notebook_dir) if notebook_dir else nb.NOTEBOOK_DIR
     extra: dict[str, dict[str, Any]] = {kind: {} for kind in NOTEBOOKS}
-    pairs = params.items() if isinstance(params, dict) else (parse_param(p) for p in params or [])
-    declared = {}
+    if isinstance(params, dict):
+        pairs = list(params.items())
+    else:
+        pairs = [pair for pair in (attempt(parse_param, p) for p in params or []) if pair]
+    declared: dict[str, dict[str, Any]] = {}
     for kind, name in NOTEBOOKS.items():
-        declared[kind] = attempt(notebook_parameters, book_dir / name) or {}
+        path = book_dir / name
+        declared[kind] = {}
+        if not path.is_file():
+            problems.append(InputError(str(path), "notebook not found"))
+        elif pairs:  # papermill takes seconds to load: read the notebooks only to check --param
+            declared[kind] = attempt(notebook_parameters, path) or {}
     for name, value in pairs:
         if name in MANAGED:
             problems.append(InputError(f"--param {name}", "set by the batch's own flags"))
@@ -275,7 +283,8 @@ def make_plan(
             )
         for kind in takers:
             extra[kind][name] = value
-    kernel = attempt(kernel_name)
+    # The kernel is looked for once the inputs are good (it may start a Python to try it).
+    kernel = attempt(kernel_name) if not problems else None
     if problems:
         remove_empty(missing)  # leave no trace of a batch that does not start
         raise_problems(problems)

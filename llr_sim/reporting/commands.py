@@ -10,10 +10,50 @@ from __future__ import annotations
 import argparse
 import sys
 
+from llr_sim.errors import InputError
+from llr_sim.inputs import CLI_NAMES, check_run_inputs, check_whole_number, raise_problems
+from llr_sim.reporting.labels import check_lang
+
+
+def precheck(args: argparse.Namespace) -> None:
+    """The flags checked as every command checks them, before the batch's modules load.
+
+    The batch (:func:`llr_sim.reporting.batch.make_plan`) checks them again with the folder,
+    the notebook parameters and the kernel, every problem at once; a bad flag is refused here
+    within a second instead of after loading papermill, pandas and matplotlib.
+
+    Raises:
+        InputError: Every problem of the flags (InputErrors for several).
+    """
+    problems: list[InputError] = []
+    given = {"scenarios": args.scenarios} if args.scenarios else {}
+    try:
+        check_run_inputs(
+            **given,
+            scale=args.scale,
+            seed=args.seed,
+            years=args.years,
+            replicates=args.replicates,
+            names=CLI_NAMES,
+        )
+    except InputError as err:
+        problems.append(err)
+    try:
+        check_lang(args.lang, "--lang")
+    except InputError as err:
+        problems.append(err)
+    try:
+        check_whole_number(args.jobs if args.jobs is not None else 1, "--jobs", 1)
+    except InputError as err:
+        problems.append(err)
+    raise_problems(problems)
+
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Run the report batch and print where the index is and what failed."""
-    from llr_sim.reporting.batch import make_plan, run_batch
+    precheck(args)
+    # papermill, pandas and matplotlib: loaded for this command only, not for --help.
+    from llr_sim.reporting.batch import make_plan, run_batch  # noqa: PLC0415
 
     plan = make_plan(
         args.scenarios,
