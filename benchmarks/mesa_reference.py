@@ -27,8 +27,9 @@ import numpy as np
 
 from llr_sim.behaviour import decisions as dec
 from llr_sim.behaviour.parameters import Behaviour
-from llr_sim.model.model import FULL_TIME_HOURS_PER_YEAR, HOURS_PER_MONTH
+from llr_sim.model.own_training import FULL_TIME_HOURS_PER_YEAR
 from llr_sim.model.persons import INACTIVE, PRIVATE, UNEMPLOYED, Persons, age_band
+from llr_sim.model.world import HOURS_PER_MONTH
 from llr_sim.policy.parameters import INSTRUMENTS
 
 OC, LBC, VOV, VOK, OB = range(5)
