@@ -288,7 +288,7 @@ def load_or_simulate(scenarios: list | None, run_dirs: list | None, setup: Setup
     if not scenarios:
         raise InputError("scenarios", "give at least one scenario (or run_dirs)")
     loaded = check_run_inputs(scenarios=scenarios).scenarios  # every problem before any run
-    return [simulate(scenario, **setup.simulate_kwargs) for scenario in loaded]
+    return simulate(loaded, **setup.simulate_kwargs)  # one world, one counterfactual
 
 
 def combine(runs: list) -> tuple[pd.DataFrame, list[dict]]:
