@@ -25,12 +25,13 @@ DEFAULT_RUNS = Path("reports") / "runs"
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    # Every input, the scenario file whole, before any work: every problem at once.
+    # Every input, the scenario files whole, before any work: every problem at once.
     problems: list[InputError] = []
     run = RunInputs()
+    several = len(args.scenario) > 1
     try:
         run = check_run_inputs(
-            scenario=args.scenario,
+            **({"scenarios": args.scenario} if several else {"scenario": args.scenario[0]}),
             scale=args.scale,
             seed=args.seed,
             years=args.years,
@@ -46,23 +47,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
         except InputError as err:
             problems.append(err)
     raise_problems(problems)
+    scenarios = run.scenarios if several else [run.scenario]
     if out is None:
-        out = DEFAULT_RUNS / f"{run.scenario.name}_s{run.scale:g}_seed{run.seed}"
+        name = scenarios[0].name if not several else "batch"
+        out = DEFAULT_RUNS / f"{name}_s{run.scale:g}_seed{run.seed}"
         out.parent.mkdir(parents=True, exist_ok=True)
+    if several:
+        out.mkdir(exist_ok=True)  # DIR/<name>/ per scenario
     from llr_sim.simulation import simulate  # noqa: PLC0415 - the model: not for --help
 
-    results = simulate(
-        run.scenario,
+    # Several scenarios run on one population, one world and one counterfactual.
+    runs = simulate(
+        scenarios if several else scenarios[0],
         scale=run.scale,
         seed=run.seed,
         years=run.years,
         replicates=run.replicates,
         show_progress=not args.quiet,
     )
-    path = results.save(out)
-    if not args.quiet:
-        print(json.dumps(results.summary, indent=2))
-    print(f"run folder: {path}")
+    for results in runs if several else [runs]:
+        path = results.save(out / results.scenario_name if several else out)
+        if not args.quiet:
+            print(json.dumps(results.summary, indent=2))
+        print(f"run folder: {path}")
     return 0
 
 
@@ -88,16 +95,24 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 def add_subcommands(subparsers) -> None:
     """Add ``run`` and ``calibrate`` to the ``llr-sim`` subparsers."""
     run = subparsers.add_parser(
-        "run", help="simulate a scenario and its counterfactual; write a run folder"
+        "run",
+        help="simulate scenarios and their counterfactual; write a run folder per scenario",
     )
-    run.add_argument("scenario", help="scenario name (scenarios/NAME.yaml) or path")
+    run.add_argument(
+        "scenario",
+        nargs="+",
+        help="scenario names (scenarios/NAME.yaml) or paths; several run on one world",
+    )
     # The values are checked by llr_sim.inputs in the handler, all at once, as everywhere.
     run.add_argument("--scale", default=0.01, help=f"share of the population ({MIN_SCALE}-1]")
     run.add_argument("--seed", default=0, help="random seed (default 0)")
     run.add_argument("--years", default=None, help="FIRST-LAST (default 2024-2030)")
     run.add_argument("--replicates", default=1, help="Monte Carlo replicates, 1-1000 (default 1)")
     run.add_argument(
-        "--out", default=None, help="run folder (default reports/runs/SCENARIO_sSCALE_seedSEED)"
+        "--out",
+        default=None,
+        help="run folder (default reports/runs/SCENARIO_sSCALE_seedSEED); with several "
+        "scenarios, the folder that holds one run folder per scenario (DIR/NAME/)",
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     run.set_defaults(handler=_cmd_run)

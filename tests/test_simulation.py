@@ -237,3 +237,13 @@ def test_every_command_defaults_to_the_same_window():
 
     assert inspect.signature(simulation.simulate).parameters["years"].default == DEFAULT_YEARS
     assert inspect.signature(sweep.run_sweep).parameters["years"].default == (2024, 2030)
+
+
+def test_run_several_scenarios_writes_one_folder_each(tmp_path, capsys):
+    out = tmp_path / "runs"
+    argv = ["run", "status_quo", "portfolio", "--scale", str(SCALE), "--years", "2023-2025"]
+    assert _cli([*argv, "--out", str(out), "--quiet"], capsys) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["portfolio", "status_quo"]
+    alone = simulate("portfolio", scale=SCALE, years=range(2023, 2026))
+    both = load_results(out / "portfolio")
+    pd.testing.assert_frame_equal(both.indicators, alone.indicators, check_exact=True)
