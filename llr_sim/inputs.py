@@ -70,7 +70,16 @@ _MAX_DIGITS = 4000  # longer whole numbers are refused without being converted
 
 def _show(value: Any) -> str:
     """A value for a message, shortened when it is very long (a 400-digit seed)."""
-    text = repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, int) and abs(value) >= 10**40:
+        sign = "a negative number" if value < 0 else "a number"
+        try:
+            return f"{sign} of {len(str(abs(value)))} digits"
+        except ValueError:  # str() refuses more than 4300 digits
+            return f"{sign} of about {int(abs(value).bit_length() * math.log10(2)) + 1} digits"
+    try:
+        text = repr(value) if isinstance(value, str) else str(value)
+    except ValueError:  # a number of more than 4300 digits inside
+        return f"a {type(value).__name__} too long to show"
     if len(text) > 40:
         return f"{text[:12]}...{text[-4:]} ({len(text)} characters)"
     return text
@@ -149,7 +158,7 @@ def check_seed(value: Any, where: str = "seed") -> int:
     """
     seed = _whole(value, where, "must be a whole number of 0 or more")
     if seed < 0:
-        raise InputError(where, f"must be a whole number of 0 or more, got {seed}")
+        raise InputError(where, f"must be a whole number of 0 or more, got {_show(seed)}")
     if seed >= SEED_LIMIT:
         raise InputError(where, f"must be below 2**63 ({SEED_LIMIT}), got {_show(seed)}")
     return seed
@@ -229,9 +238,9 @@ def check_years(value: Any, where: str = "years") -> range:
     else:
         raise InputError(where, expected)
     if last < first:
-        raise InputError(where, f"the last year {last} is before the first {first}")
+        raise InputError(where, f"the last year {_show(last)} is before the first {_show(first)}")
     if first < FIRST_YEAR or last > LAST_YEAR:
-        got = f"{first}-{last}" if last != first else f"{first}"
+        got = f"{_show(first)}-{_show(last)}" if last != first else _show(first)
         raise InputError(where, f"must lie within {FIRST_YEAR}-{LAST_YEAR}, got {got}")
     return range(first, last + 1)
 

@@ -279,6 +279,13 @@ def test_whole_numbers():
         check_seed(HUGE)
     with pytest.raises(InputError, match="out of range: a number of 5000 digits"):
         check_seed("9" * 5000)  # more digits than int() reads: refused, not a crash
+    for huge in (10**5000, -(10**5000)):  # more digits than str() writes: a short message
+        with pytest.raises(InputError, match="got a (negative )?number of about 5001 digits$"):
+            check_seed(huge)
+        with pytest.raises(InputError, match="digits"):
+            check_years([2024, huge])
+        with pytest.raises(InputError, match="digits"):
+            check_replicates(huge)
     with pytest.raises(InputError, match="^replicates: must be 1-1000, got 0$"):
         check_replicates(0)
     with pytest.raises(InputError, match="^--jobs: must be 1 or more, got 0$"):

@@ -31,7 +31,8 @@ def _when(args: argparse.Namespace) -> tuple[dt.date, str]:
 
 
 def _scenario(ref: str):
-    from llr_sim.policy.scenarios import load_scenario
+    # Checked whole, behaviour names too, as every command checks a scenario (llr_sim.inputs).
+    from llr_sim.inputs import load_scenario
 
     return load_scenario(ref)
 
