@@ -28,7 +28,15 @@ import numpy as np
 from llr_sim.behaviour import decisions as dec
 from llr_sim.behaviour.parameters import Behaviour
 from llr_sim.model.own_training import FULL_TIME_HOURS_PER_YEAR
-from llr_sim.model.persons import INACTIVE, PRIVATE, UNEMPLOYED, Persons, age_band
+from llr_sim.model.persons import (
+    INACTIVE,
+    PRIVATE,
+    UNEMPLOYED,
+    Persons,
+    _by_age,
+    _employed_to_inactive,
+    age_band,
+)
 from llr_sim.model.world import HOURS_PER_MONTH
 from llr_sim.policy.parameters import INSTRUMENTS
 
@@ -272,7 +280,6 @@ class ReferenceModel(mesa.Model):
         self.behaviour = b = model.behaviour_for(model.year)
         self.rates = model.rates
         ages = np.arange(len(self.rates["inactive_to_employed"]))
-        from llr_sim.model.persons import _by_age, _employed_to_inactive
 
         self.employed_to_inactive = [float(x) for x in _employed_to_inactive(ages, b)]
         self.employer_change = [

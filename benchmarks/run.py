@@ -36,6 +36,15 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from llr_sim.behaviour.parameters import load_behaviour
+from llr_sim.model.engine import Engine
+from llr_sim.model.model import LLRModel, Schedule
+from llr_sim.model.persons import rules_date
+from llr_sim.model.streams import Streams
+from llr_sim.policy.entitlements import entitlements
+from llr_sim.policy.scenarios import load_scenario
+from llr_sim.simulation import _schedules, cached_population
+
 HERE = Path(__file__).resolve().parent
 
 #: Appended to every child: it reports its own peak resident memory on the last line (the
@@ -132,16 +141,7 @@ def side_by_side(model_years: int = 8, reference_years: int = 3) -> dict[str, fl
     year costs (the convention of ``timeit``); the same rule applies to both sides.
     """
     sys.path.insert(0, str(HERE))
-    from mesa_reference import ReferenceModel
-
-    from llr_sim.behaviour.parameters import load_behaviour
-    from llr_sim.model.engine import Engine
-    from llr_sim.model.model import LLRModel, Schedule
-    from llr_sim.model.persons import rules_date
-    from llr_sim.model.streams import Streams
-    from llr_sim.policy.entitlements import entitlements
-    from llr_sim.policy.scenarios import load_scenario
-    from llr_sim.simulation import _schedules, cached_population
+    from mesa_reference import ReferenceModel  # noqa: PLC0415 - found through sys.path set above
 
     scale = round(REFERENCE_PERSONS / FULL_SCALE_PERSONS, 5)
     population = cached_population(scale, 0)

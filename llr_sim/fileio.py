@@ -9,6 +9,8 @@ colleagues on a shared drive can read the results.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 
@@ -54,8 +56,6 @@ def atomic_write(path: str | os.PathLike, write_fn) -> Path:
     Returns:
         The path written.
     """
-    import tempfile
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=_temp_name(path), suffix=path.suffix, dir=path.parent)
@@ -80,8 +80,6 @@ def replace_dir(tmp: str | os.PathLike, final: str | os.PathLike) -> Path:
     Returns:
         The final path.
     """
-    import shutil
-
     tmp, final = Path(tmp), Path(final)
     publish(tmp)
     if final.exists():

@@ -27,7 +27,7 @@ import pandas as pd
 import yaml
 
 from llr_sim import __version__
-from llr_sim.behaviour.parameters import Behaviour, load_behaviour
+from llr_sim.behaviour.parameters import CALIBRATED_FILE, Behaviour, load_behaviour
 from llr_sim.errors import InputError, InputErrors
 from llr_sim.fileio import publish
 from llr_sim.indicators import COLUMNS, cells_of, year_table
@@ -477,7 +477,7 @@ def simulate(
     behaviour = load_behaviour()
     progress = None
     if show_progress:
-        from tqdm import tqdm
+        from tqdm import tqdm  # noqa: PLC0415 - optional progress bar
 
         label = resolved[0].name if len(resolved) == 1 else f"{len(resolved)} scenarios"
         progress = tqdm(total=len(years) * replicates, desc=label, unit="year")
@@ -562,8 +562,6 @@ def _results(resolved, indicators, series, population, scale, seed, years, repli
 
 
 def _calibration_stamp() -> str | None:
-    from llr_sim.behaviour.parameters import CALIBRATED_FILE
-
     if not CALIBRATED_FILE.is_file():
         return None
     data = yaml.safe_load(CALIBRATED_FILE.read_text()) or {}

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from llr_sim import __version__
 from llr_sim.errors import InputError
 from llr_sim.fileio import atomic_write
 from llr_sim.inputs import (
@@ -34,6 +35,7 @@ from llr_sim.inputs import (
     check_run_inputs,
     raise_problems,
 )
+from llr_sim.simulation import simulate
 
 _GRID = re.compile(
     r"^behaviour\.(?P<path>[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+)=(?P<values>.+)$"
@@ -125,8 +127,6 @@ def plan_tasks(
 
 
 def _content_hash(scenario) -> str:
-    from llr_sim import __version__
-
     data = json.dumps([scenario.to_dict(), __version__], sort_keys=True, default=str)
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
@@ -145,8 +145,6 @@ def run_task(task: Task, scenario, scale: float, years: tuple[int, int], out: st
     Runs in a Dask worker, which receives the resolved scenario (so a remote worker needs the
     package, not the scenario files) and writes to ``out`` (a folder all workers can reach).
     """
-    from llr_sim.simulation import simulate
-
     if task.grid:
         scenario = replace(scenario, behaviour={**scenario.behaviour, **dict(task.grid)})
     results = simulate(scenario, scale=scale, seed=task.seed, years=range(years[0], years[1] + 1))
@@ -167,7 +165,7 @@ def check_behaviour_overrides(overrides: dict[str, float]) -> list[InputError]:
 
 
 def _client(workers: int, scheduler: str | None):
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster  # noqa: PLC0415 - Dask loads only to run a sweep
 
     if scheduler:
         try:
@@ -283,8 +281,8 @@ def run_sweep(
 
 
 def _run_pending(client, pending, resolved, scale, years, out, show_progress, total) -> None:
-    from distributed import as_completed
-    from tqdm import tqdm
+    from distributed import as_completed  # noqa: PLC0415 - Dask loads only to run a sweep
+    from tqdm import tqdm  # noqa: PLC0415 - optional progress bar
 
     scenarios = [resolved[t.scenario] for t in pending]
     futures = client.map(

@@ -1,6 +1,8 @@
 """The calibration: the fitted values reproduce the status-quo targets of 2023."""
 
+import numpy as np
 import pytest
+import yaml
 
 from llr_sim.behaviour.parameters import CALIBRATED_FILE, check_overrides, load_behaviour
 from llr_sim.calibration import (
@@ -16,7 +18,6 @@ from llr_sim.simulation import cached_population
 
 @pytest.fixture(scope="module")
 def fit():
-    import yaml
 
     if not CALIBRATED_FILE.is_file():
         pytest.fail("no behaviour_calibrated.yaml: run `llr-sim calibrate`")
@@ -55,7 +56,6 @@ def test_overrides_are_checked_against_behaviour_yaml():
 
 
 def test_monte_carlo_draws_keep_calibrated_values():
-    import numpy as np
 
     b = load_behaviour()
     draw = b.sample(np.random.default_rng(1))

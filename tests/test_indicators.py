@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from llr_sim.indicators import wage_quintile
+from llr_sim.indicators import wage_quintile, year_table
+from llr_sim.model.outcome import YearOutcome
 
 
 def test_wage_quintiles_are_weighted():
@@ -15,8 +16,6 @@ def test_wage_quintiles_are_weighted():
 
 
 def test_participation_rate_25_64_counts_only_that_age_range():
-    from llr_sim.indicators import year_table
-    from llr_sim.model.outcome import YearOutcome
 
     n = 4
     z = np.zeros(n, dtype=bool)

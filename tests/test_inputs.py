@@ -11,11 +11,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import types
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from llr_sim import inputs
+from llr_sim import inputs, simulation, sweep
 from llr_sim.cli import main
 from llr_sim.errors import InputError, InputErrors
 from llr_sim.inputs import (
@@ -27,6 +28,9 @@ from llr_sim.inputs import (
     check_years,
     resolve_scenario,
 )
+from llr_sim.population import synthesis
+from llr_sim.reporting import batch, notebook
+from llr_sim.simulation import simulate
 
 HUGE = "9" * 400
 
@@ -90,9 +94,6 @@ def _fake_module(monkeypatch, name: str, **functions) -> None:
 @pytest.fixture
 def no_work(monkeypatch):
     """Every command's work replaced by a stop: simulate, the batch, the sweep, the synthesis."""
-    from llr_sim import sweep
-    from llr_sim.population import synthesis
-    from llr_sim.reporting import batch
 
     _fake_module(monkeypatch, "llr_sim.simulation", simulate=_stop)
     _fake_module(monkeypatch, "llr_sim.calibration", calibrate=_stop, format_report=str)
@@ -132,7 +133,6 @@ TAKES = {
 
 @pytest.mark.parametrize(("field", "text", "value", "ok"), CASES, ids=IDS)
 def test_every_entry_point_agrees(field, text, value, ok, tmp_path, capsys, no_work):
-    from llr_sim.reporting import notebook
 
     # The API's check, with the value as Python gives it and as text.
     for given in (value, text):
@@ -175,7 +175,6 @@ def test_every_entry_point_agrees(field, text, value, ok, tmp_path, capsys, no_w
 
 @pytest.mark.parametrize(("field", "text", "value", "ok"), [c for c in CASES if not c[3]])
 def test_simulate_refuses_what_the_commands_refuse(field, text, value, ok):
-    from llr_sim.simulation import simulate
 
     with pytest.raises(InputError) as err:
         simulate("status_quo", **{field: value})
@@ -183,8 +182,6 @@ def test_simulate_refuses_what_the_commands_refuse(field, text, value, ok):
 
 
 def test_simulate_uses_these_checks():
-    from llr_sim import simulation
-    from llr_sim.population import synthesis
 
     assert simulation.check_years is check_years
     assert simulation.check_replicates is check_replicates
@@ -194,7 +191,6 @@ def test_simulate_uses_these_checks():
 
 @pytest.mark.parametrize("flag", [["--scale", "1e-9"], ["--replicates", "10000"]])
 def test_report_refuses_at_once_and_writes_nothing(flag, tmp_path, capsys, monkeypatch):
-    from llr_sim.reporting import batch
 
     monkeypatch.setattr(batch, "run_job", _stop)
     monkeypatch.setattr(batch, "run_job_in_process", _stop)
@@ -335,7 +331,6 @@ def test_a_scenario_path_is_found_from_anywhere(tmp_path, monkeypatch):
 
 
 def test_a_scenario_object_has_its_behaviour_checked():
-    from dataclasses import replace
 
     scenario = resolve_scenario("portfolio")
     assert resolve_scenario(scenario) is scenario

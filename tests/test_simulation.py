@@ -1,15 +1,20 @@
 """simulate(), Results, the run folder, bad input, the CLI subcommands."""
 
 import argparse
+import inspect
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from llr_sim import simulation, sweep
+from llr_sim.cli import _Parser, build_parser
 from llr_sim.errors import InputError, InputErrors
 from llr_sim.indicators import COLUMNS, GROUP_BYS, INDICATORS
+from llr_sim.inputs import DEFAULT_YEARS
 from llr_sim.simulation import load_results, simulate
+from llr_sim.simulation_commands import add_subcommands
 
 SCALE = 0.003
 YEARS = range(2023, 2027)
@@ -152,8 +157,6 @@ def test_bad_scenario(tmp_path):
 
 def _cli(argv, capsys):
     """The subcommands as cli.main runs them (parse, call the handler, one line per error)."""
-    from llr_sim.cli import _Parser
-    from llr_sim.simulation_commands import add_subcommands
 
     parser = _Parser(prog="llr-sim")
     add_subcommands(parser.add_subparsers(dest="command", required=True, parser_class=_Parser))
@@ -204,7 +207,6 @@ def test_cli_run_writes_the_folder(tmp_path, capsys):
 
 
 def test_cli_is_wired():
-    from llr_sim.cli import build_parser
 
     parser = build_parser()
     choices = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
@@ -223,17 +225,12 @@ def test_a_years_numbers_do_not_depend_on_the_window(budget):
 
 
 def test_every_command_defaults_to_the_same_window():
-    from llr_sim.inputs import DEFAULT_YEARS
-    from llr_sim.simulation_commands import add_subcommands
 
     parser = argparse.ArgumentParser()
     add_subcommands(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["run", "status_quo"])
     assert args.years is None  # resolved to DEFAULT_YEARS by the command
     assert list(DEFAULT_YEARS) == list(range(2024, 2031))
-    import inspect
-
-    from llr_sim import simulation, sweep
 
     assert inspect.signature(simulation.simulate).parameters["years"].default == DEFAULT_YEARS
     assert inspect.signature(sweep.run_sweep).parameters["years"].default == (2024, 2030)

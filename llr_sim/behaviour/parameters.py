@@ -8,6 +8,7 @@ calibrate``; the fit is written to ``behaviour_calibrated.yaml`` and overrides `
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -164,8 +165,6 @@ def check_overrides(overrides: Mapping[str, Any], where: str) -> list[InputError
     for path, value in overrides.items():
         at = f"{where}: behaviour.{path}"
         if path not in leaves:
-            import difflib
-
             close = difflib.get_close_matches(str(path), sorted(leaves), n=2, cutoff=0.6)
             hint = ("; did you mean " + " or ".join(repr(c) for c in close) + "?") if close else ""
             problems.append(InputError(at, f"unknown behaviour parameter{hint}"))

@@ -32,7 +32,7 @@ def _when(args: argparse.Namespace) -> tuple[dt.date, str]:
 
 def _scenario(ref: str):
     # Checked whole, behaviour names too, as every command checks a scenario (llr_sim.inputs).
-    from llr_sim.inputs import load_scenario
+    from llr_sim.inputs import load_scenario  # noqa: PLC0415 - CLI module: not loaded for --help
 
     return load_scenario(ref)
 
@@ -47,7 +47,7 @@ def _check_date(scenario, when: dt.date) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check scenario files; print one ``ok`` line per valid file, raise for every problem."""
     # The whole scenario, its behaviour names and ranges too (llr_sim.inputs knows them).
-    from llr_sim.inputs import load_scenario
+    from llr_sim.inputs import load_scenario  # noqa: PLC0415 - CLI module: not loaded for --help
 
     problems: list[InputError] = []
     for ref in args.scenarios:
@@ -91,7 +91,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
     """Compute the portfolio of every person in a CSV (to ``--out``) or of one YAML person."""
-    from llr_sim.policy.portfolio import (
+    from llr_sim.policy.portfolio import (  # noqa: PLC0415 - CLI module: not loaded for --help
         compute_portfolio,
         format_overview,
         read_persons,

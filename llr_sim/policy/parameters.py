@@ -573,6 +573,6 @@ def check_constraints(parameters: ParameterSet) -> list[tuple[str, list[str], st
         A list of (parameter at fault, parameters involved, message) for every violation.
     """
     # Imported when called, not at load time: the instrument modules import this module.
-    from llr_sim.policy.entitlements import check_constraints as collected
+    from llr_sim.policy.entitlements import check_constraints as collected  # noqa: PLC0415 - cycle: entitlements imports this module
 
     return collected(parameters)

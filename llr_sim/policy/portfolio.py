@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +140,6 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, bool]:
         return pd.DataFrame([row], dtype=object), True
     if path.suffix.lower() != ".csv":
         raise InputError(shown, f"unknown file type {path.suffix!r}; expected .csv, .yaml or .yml")
-    from io import StringIO
 
     try:
         frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)

@@ -35,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from llr_sim import __version__
 from llr_sim.errors import InputError
 from llr_sim.fileio import replace_dir
 from llr_sim.inputs import (
@@ -48,6 +49,7 @@ from llr_sim.inputs import (
     remove_empty,
 )
 from llr_sim.reporting import notebook as nb
+from llr_sim.reporting.html import export_html, write_index
 
 NOTEBOOKS = {
     "population": "01_population.ipynb",
@@ -75,7 +77,7 @@ PREFERRED_KERNEL = "llr-sim"
 
 def notebook_parameters(path: Path) -> dict[str, Any]:
     """The parameters a notebook declares in its cell tagged ``parameters`` (name to default)."""
-    import papermill
+    import papermill  # noqa: PLC0415 - papermill loads only to run notebooks
 
     if not path.is_file():
         raise InputError(str(path), "notebook not found")
@@ -107,7 +109,7 @@ def kernel_name() -> str:
     Raises:
         InputError: When neither kernel exists or can import llr_sim.
     """
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # noqa: PLC0415 - Jupyter loads only to run notebooks
 
     manager = KernelSpecManager()
     tried = []
@@ -349,8 +351,8 @@ def execute_notebook(notebook: str, output: str, *, tries: int = 2, **kwargs: An
     cell times out after ``CELL_TIMEOUT_S`` and the notebook is run once more from the start;
     an error raised by the notebook's own code is not retried.
     """
-    import papermill
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    import papermill  # noqa: PLC0415 - papermill loads only to run notebooks
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: PLC0415 - Jupyter loads only to run notebooks
 
     kwargs.setdefault("execution_timeout", CELL_TIMEOUT_S)
     for attempt in range(1, tries + 1):
@@ -368,8 +370,6 @@ def run_job(job: Job) -> dict[str, Any]:
     On failure the partial folder becomes ``<folder>.failed`` (the notebook shows the error)
     and the finished folder, if any, is left as it was.
     """
-    from llr_sim.reporting.html import export_html
-
     final = Path(job.folder)
     final.parent.mkdir(parents=True, exist_ok=True)
     # The process id in the name tells clean_stale whether the writer is still alive.
@@ -655,7 +655,7 @@ def run_batch(plan: Plan, progress: bool = True) -> BatchResult:
     Scenario folders that are finished are skipped unless ``plan.force``; the comparison is
     redone when a scenario ran or the set of scenarios changed.
     """
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm  # noqa: PLC0415 - optional progress bar
 
     plan.out.mkdir(parents=True, exist_ok=True)
     clean_stale(plan.out)
@@ -695,7 +695,6 @@ def run_batch(plan: Plan, progress: bool = True) -> BatchResult:
     statuses.sort(
         key=lambda s: (order[s["kind"]], names.index(s["name"]) if s["name"] in names else 0)
     )
-    from llr_sim.reporting.html import write_index
 
     nb.write_json(plan.out / "batch.json", _batch_record(plan, statuses))
     index = write_index(plan.out, statuses, plan.lang)
@@ -735,8 +734,6 @@ def _comparison_job(plan: Plan, names: list[str]) -> Job:
 
 
 def _batch_record(plan: Plan, statuses: list[dict[str, Any]]) -> dict[str, Any]:
-    from llr_sim import __version__
-
     record = asdict(plan)
     record["out"] = str(plan.out)
     record["notebook_dir"] = str(plan.notebook_dir)

@@ -13,6 +13,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from llr_sim.reporting import labels
 from llr_sim.reporting.data import (
@@ -670,7 +671,6 @@ def calibration(report: pd.DataFrame, source: Source, lang: str = "nl") -> Figur
             "en": "Synthetic minus target (percentage points); band: tolerance ±0.5 pp",
         }[lang]
     )
-    from matplotlib.lines import Line2D
 
     handles = [
         Line2D([], [], marker="o", linestyle="", color=PALETTE[0]),

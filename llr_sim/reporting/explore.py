@@ -8,9 +8,13 @@ Needs ``ipywidgets``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import matplotlib.pyplot as plt
+
+from llr_sim.behaviour.parameters import load_behaviour
 from llr_sim.inputs import DEFAULT_YEARS
 from llr_sim.reporting import charts, labels, tables
 from llr_sim.reporting.variants import variant
@@ -72,7 +76,7 @@ class Explorer:
     """The controls, a run button and an output area for one scenario."""
 
     def __init__(self, setup: Any, controls: tuple[Control, ...] = CONTROLS):
-        import ipywidgets as widgets
+        import ipywidgets as widgets  # noqa: PLC0415 - widgets load only in a notebook
 
         self.setup = setup
         self.lang = setup.lang
@@ -113,14 +117,11 @@ class Explorer:
             if control.path in scenario.behaviour:
                 return float(scenario.behaviour[control.path])
             try:
-                from llr_sim.behaviour.parameters import load_behaviour
-
                 return float(load_behaviour()[control.path])
-            except (KeyError, ImportError):
+            except KeyError:
                 return None
         if control.path not in scenario.parameters:
             return None
-        import datetime as dt
 
         first = (self.setup.years or range(2024, 2025))[0]
         value = (
@@ -159,13 +160,13 @@ class Explorer:
 
     def show(self) -> None:
         """Display the controls."""
-        from IPython.display import display
+        from IPython.display import display  # noqa: PLC0415 - IPython loads only in a notebook
 
         display(self.box)
 
     def run(self):
         """Simulate the scenario with the values chosen and show the headline and figures."""
-        from IPython.display import HTML, display
+        from IPython.display import HTML, display  # noqa: PLC0415 - IPython loads only in a notebook
 
         policy, behaviour = self.values()
         scenario = variant(self.setup.scenario, "explore", policy=policy, behaviour=behaviour)
@@ -180,7 +181,6 @@ class Explorer:
             for draw in (charts.take_up, charts.cost, charts.participation):
                 fig = draw(results.indicators, source, self.lang)
                 display(fig)
-                import matplotlib.pyplot as plt
 
                 plt.close(fig)
         self.results = results

@@ -15,8 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from llr_sim import __version__
 from llr_sim.fileio import atomic_write
-from llr_sim.reporting import labels
+from llr_sim.reporting import labels, tables
 from llr_sim.reporting.formats import number
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)
@@ -52,8 +53,8 @@ def external_references(page: str) -> list[str]:
 
 def export_html(notebook: str | Path, target: str | Path, title: str = "") -> Path:
     """Export an executed notebook to HTML without its code cells, working offline."""
-    import nbformat
-    from nbconvert import HTMLExporter
+    import nbformat  # noqa: PLC0415 - nbconvert loads only to export
+    from nbconvert import HTMLExporter  # noqa: PLC0415 - nbconvert loads only to export
 
     book = nbformat.read(str(notebook), as_version=4)
     exporter = HTMLExporter(
@@ -145,9 +146,6 @@ def _rel(out: Path, path: Path) -> str:
 
 def write_index(out: Path, statuses: list[dict[str, Any]], lang: str = "nl") -> Path:
     """Write ``index.html``: the headline table and a link to every report (offline)."""
-    from llr_sim import __version__
-    from llr_sim.reporting import tables
-
     words = _WORDS[lang]
     summaries, rows = [], []
     for s in statuses:

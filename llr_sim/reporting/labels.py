@@ -6,6 +6,8 @@ the English one. A name without a label is shown as it is, never dropped.
 
 from __future__ import annotations
 
+from llr_sim.errors import InputError
+
 LANGUAGES = ("nl", "en")
 
 INSTRUMENTS: dict[str, dict[str, str]] = {
@@ -252,8 +254,6 @@ def check_lang(lang: str, where: str = "lang") -> str:
     Raises:
         InputError: For any other value, naming ``where`` (``--lang`` on the command line).
     """
-    from llr_sim.errors import InputError
-
     if lang not in LANGUAGES:
         raise InputError(where, f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
     return lang

@@ -13,7 +13,10 @@ from typing import Any
 
 import pandas as pd
 
+from llr_sim.behaviour.parameters import load_behaviour
 from llr_sim.errors import InputError
+from llr_sim.reporting.variants import variant
+from llr_sim.simulation import simulate
 
 #: Assumptions looked at by default: the ones the scenarios act on and that are not fitted.
 DEFAULT_PARAMETERS = (
@@ -30,8 +33,6 @@ DEFAULT_PARAMETERS = (
 
 def behaviour_leaves() -> dict[str, Any]:
     """The behavioural parameters (dotted name to definition with ``range`` and ``value``)."""
-    from llr_sim.behaviour.parameters import load_behaviour
-
     return dict(load_behaviour().leaves)
 
 
@@ -77,9 +78,6 @@ def run_sensitivity(
         One row per parameter and indicator (``parameter``, ``label``, ``indicator``, ``low``,
         ``high``, ``range``), and the central values by indicator.
     """
-    from llr_sim.reporting.variants import variant
-    from llr_sim.simulation import simulate
-
     names = choose_parameters(parameters)
     leaves = behaviour_leaves()
 

@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from llr_sim import __version__
 from llr_sim.reporting import labels
 from llr_sim.reporting.formats import DISPLAY, display_value, formatted, number
 
@@ -151,8 +152,6 @@ class Source:
 
 
 def _version() -> str:
-    from llr_sim import __version__
-
     return __version__
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.styles import Font
 
 from llr_sim.fileio import atomic_write
 from llr_sim.reporting import labels
@@ -243,8 +244,6 @@ class Workbook:
 
     def write(self, source_line: str = "") -> Path:
         """Write the XLSX workbook (atomically); each sheet starts with its title and source."""
-        from openpyxl.styles import Font
-
         path = self.folder / f"{self.name}.xlsx"
 
         def write(tmp: Path) -> None:

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from llr_sim.behaviour.parameters import load_behaviour
+from llr_sim.model.agents import EmployerAgent, ProviderAgent
 from llr_sim.model.law import OB
 from llr_sim.model.model import LLRModel, Schedule
 from llr_sim.model.streams import Streams
@@ -90,7 +91,6 @@ def test_status_quo_has_no_budget(population):
 
 
 def test_employers_are_mesa_agents_over_arrays(population):
-    from llr_sim.model.agents import EmployerAgent, ProviderAgent
 
     model, _ = _models(population, "status_quo")
     model.step()

@@ -1,12 +1,14 @@
 """The validate, rules and portfolio handlers, through a parser built like llr_sim.cli's."""
 
 import argparse
+import sys
 from pathlib import Path
 
 import pytest
 
 from llr_sim.errors import InputError
-from llr_sim.policy import commands
+from llr_sim.policy import commands, portfolio
+from llr_sim.policy.parameters import load_parameters
 from llr_sim.policy.scenarios import PROJECT_SCENARIOS
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,8 +28,6 @@ def run(*argv: str) -> int:
         args = parser.parse_args(list(argv))
         return args.handler(args)
     except InputError as err:
-        import sys
-
         print(f"llr-sim: error: {err}", file=sys.stderr)
         return 2
 
@@ -55,7 +55,6 @@ def test_validate_reports_every_problem_of_every_file(capsys):
 
 
 def test_rules_prints_every_parameter_with_its_source(capsys):
-    from llr_sim.policy.parameters import load_parameters
 
     assert run("rules", "--date", "2023-01-01") == 0
     lines = capsys.readouterr().out.splitlines()
@@ -213,7 +212,6 @@ def test_portfolio_csv_needs_out(capsys):
 
 
 def test_a_failure_while_writing_leaves_nothing(tmp_path, monkeypatch, capsys):
-    from llr_sim.policy import portfolio
 
     def broken(frame):
         raise OSError("disk full")

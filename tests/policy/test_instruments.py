@@ -1,6 +1,7 @@
 """The instrument modules: vectorised, pure, and equal to a person-by-person reading."""
 
 import datetime as dt
+import time
 
 import numpy as np
 import pandas as pd
@@ -179,7 +180,6 @@ def test_many_persons_are_fast():
     # About 0.5 s for the 4.1 million persons of the full-scale population (2 cores, loaded);
     # 200,000 persons take some 30 ms, the bound leaves room for a busy test machine.
     big = _population(200_000, seed=2)
-    import time
 
     params = load_scenario("fr_cpf").parameters
     entitlements(big.iloc[:100], dt.date(2023, 1, 15), params)

@@ -1,5 +1,6 @@
 """One broken fixture per scenario validation failure: the error names the file and the field."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -130,7 +131,6 @@ def test_a_broken_parent_is_reported_with_its_own_file(tmp_path):
 
 
 def test_a_failed_scenario_leaves_the_baseline_untouched():
-    import datetime as dt
 
     before = load_parameters()["ontwikkelbudget.credit.annual_eur"]
     _problems(FIXTURES / "cap_below_credit.yaml")

@@ -3,16 +3,19 @@
 import datetime as dt
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 import llr_sim
+from llr_sim.cli import main
 from llr_sim.errors import InputErrors
 from llr_sim.inputs import scenario_from_dict, with_overrides
 from llr_sim.policy import scenarios
 from llr_sim.policy.parameters import load_yaml
 from llr_sim.policy.scenarios import PROJECT_SCENARIOS, load_scenario
+from llr_sim.reporting.variants import variant
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAYS = [dt.date(2023, 1, 1), dt.date(2025, 9, 1), dt.date(2027, 3, 1), dt.date(2030, 1, 1)]
@@ -174,7 +177,6 @@ def test_behaviour_names_are_checked_above_the_policy_package(tmp_path):
 
 
 def test_validate_reports_unknown_behaviour_names(tmp_path, capsys):
-    from llr_sim.cli import main
 
     path = tmp_path / "odd.yaml"
     path.write_text(
@@ -200,9 +202,6 @@ def test_the_policy_package_does_not_import_behaviour():
 
 
 def test_a_variant_is_made_in_memory(tmp_path, monkeypatch):
-    import tempfile
-
-    from llr_sim.reporting.variants import variant
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     changed = variant("portfolio", "wider", policy={"opleidingsverlof.hours.standard": 150})

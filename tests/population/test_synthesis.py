@@ -1,8 +1,11 @@
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import llr_sim
+import llr_sim.population.population as module
 from llr_sim.errors import InputError
 from llr_sim.population import schema
 from llr_sim.population.calibration import SHARE_TOLERANCE_PP
@@ -160,7 +163,6 @@ def test_save_is_bit_for_bit_and_loads_back(pop, tmp_path):
 
 
 def test_a_failed_save_leaves_nothing(pop, tmp_path, monkeypatch):
-    import llr_sim.population.population as module
 
     calls = []
 
@@ -190,7 +192,6 @@ def test_bad_seed(seed):
 
 
 def test_data_dictionary_is_up_to_date():
-    from pathlib import Path
 
     readme = Path(__file__).parents[2] / "data" / "synthetic" / "README.md"
     assert readme.read_text() == schema.data_dictionary() + "\n"

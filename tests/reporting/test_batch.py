@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
 import time
 
 import nbformat
@@ -252,8 +258,6 @@ def test_reports_say_there_are_no_bands_with_one_replicate(batch_run):
 
 
 def test_report_folders_are_readable_by_colleagues(batch_run):
-    import os
-    import stat
 
     plan, _ = batch_run
     mask = os.umask(0)
@@ -267,7 +271,6 @@ def test_report_folders_are_readable_by_colleagues(batch_run):
 
 
 def test_each_report_records_how_it_was_made(batch_run):
-    import json
 
     plan, _ = batch_run
     record = json.loads((plan.out / "scenarios" / "harmonised" / "report.json").read_text())
@@ -337,9 +340,6 @@ def test_rerun_skips_finished_reports_and_force_redoes_them(batch_run, notebooks
 
 
 def test_stale_temporary_folders_are_removed_and_never_count_as_done(tmp_path):
-    import os
-    import subprocess
-    import sys
 
     gone = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
@@ -363,10 +363,6 @@ def test_stale_temporary_folders_are_removed_and_never_count_as_done(tmp_path):
 
 
 def test_a_killed_batch_leaves_no_half_written_folder(tmp_path):
-    import os
-    import signal
-    import subprocess
-    import sys
 
     out = tmp_path / "killed"
     code = (

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-import pytest
+import itertools
 
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.colors import to_hex
+from matplotlib.text import Text
+from openpyxl import load_workbook
+from PIL import Image
+
+import llr_sim
 from llr_sim.reporting import charts, labels, tables
-from llr_sim.reporting.style import Source, number, save_figure
+from llr_sim.reporting.style import GROUP_COLOURS, Source, number, save_figure
 from llr_sim.simulation import simulate
 
 
 @pytest.fixture(autouse=True)
 def _close_figures():
-    import matplotlib.pyplot as plt
 
     yield
     plt.close("all")
@@ -58,7 +67,6 @@ def test_every_scenario_chart_has_title_units_and_source(run, tmp_path, lang):
 
 
 def test_png_is_300_dpi(run, tmp_path):
-    from PIL import Image
 
     fig = charts.cost(run.indicators, Source("x", 0.003, 0))
     paths = save_figure(fig, tmp_path, "cost")
@@ -75,7 +83,6 @@ def test_headline_table_from_summary(run):
 
 
 def test_workbook_has_a_labelled_sheet_per_table(run, tmp_path):
-    from openpyxl import load_workbook
 
     book = tables.Workbook(tmp_path)
     book.add("kerncijfers", "Kerncijfers", tables.headline(run.summary))
@@ -193,7 +200,6 @@ def test_tables_name_their_indicator_and_leave_out_idle_instruments(run):
 
 def _drawn_texts(fig):
     """Every text the figure draws, with its box in pixels (ticks outside the view are not)."""
-    from matplotlib.text import Text
 
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
@@ -215,7 +221,6 @@ def _drawn_texts(fig):
 
 
 def _overlaps(fig) -> list[tuple[str, str]]:
-    import itertools
 
     found = []
     for (a, box_a), (b, box_b) in itertools.combinations(_drawn_texts(fig), 2):
@@ -236,10 +241,6 @@ def runs_with_bands():
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_no_text_overlaps_on_any_chart(runs_with_bands, lang):
-    import matplotlib.pyplot as plt
-    import pandas as pd
-
-    import llr_sim
 
     source = Source("portable_budget", 0.003, 0, replicates=2)
     one = runs_with_bands[2].indicators
@@ -286,8 +287,6 @@ def test_no_text_overlaps_on_any_chart(runs_with_bands, lang):
 
 
 def test_bands_are_drawn_with_replicates(runs_with_bands):
-    import pandas as pd
-    from matplotlib.collections import LineCollection, PolyCollection
 
     source = Source("x", 0.003, 0, replicates=2)
     one = runs_with_bands[2].indicators
@@ -305,10 +304,6 @@ def test_bands_are_drawn_with_replicates(runs_with_bands):
 
 
 def test_a_group_has_one_colour_on_every_chart(runs_with_bands):
-    import pandas as pd
-    from matplotlib.colors import to_hex
-
-    from llr_sim.reporting.style import GROUP_COLOURS
 
     every = pd.concat([r.indicators for r in runs_with_bands], ignore_index=True)
     names = charts.scenario_labels([r.summary for r in runs_with_bands])
@@ -329,7 +324,6 @@ def test_a_group_has_one_colour_on_every_chart(runs_with_bands):
 
 
 def test_tornado_shows_both_ends_with_readable_labels():
-    import pandas as pd
 
     table = pd.DataFrame(
         {
@@ -357,7 +351,6 @@ def test_tornado_shows_both_ends_with_readable_labels():
 
 
 def test_calibration_chart_names_targets_in_words():
-    import llr_sim
 
     population = llr_sim.synthesise_population(scale=0.003, seed=0)
     fig = charts.calibration(population.calibration, Source("", 0.003, 0), "nl")

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import json
+import shutil
+import sys
+import tempfile
 
+import papermill
 import pytest
+from nbclient.exceptions import CellTimeoutError
+from papermill.exceptions import PapermillExecutionError
 
+from llr_sim.cli import main
 from llr_sim.errors import InputError
 from llr_sim.reporting import batch, commands, notebook
 
@@ -85,8 +94,6 @@ def test_output_folder_that_cannot_be_made(where, no_kernel):
 
 
 def test_read_only_output_folder(tmp_path, monkeypatch, no_kernel):
-    import errno
-    import tempfile
 
     def read_only(*_args, **_kwargs):
         raise OSError(errno.EROFS, "Read-only file system")
@@ -155,7 +162,6 @@ def test_notebook_setup_checks_its_parameters(tmp_path):
 
 def _fake_finished(plan, **changed) -> None:
     """Write every folder of ``plan`` as if a batch had finished it (no kernel)."""
-    import json
 
     jobs = batch._jobs(plan) + [batch._comparison_job(plan, list(plan.scenarios))]
     for job in jobs:
@@ -188,7 +194,6 @@ def test_a_rerun_with_the_same_settings_skips_everything(tmp_path, no_kernel):
     ],
 )
 def test_a_rerun_with_other_settings_is_refused(tmp_path, no_kernel, flag, value):
-    from llr_sim.cli import main
 
     out = tmp_path / "b"
     plan = batch.make_plan(["status_quo"], out, scale=0.01, population=False)
@@ -209,7 +214,6 @@ def test_a_rerun_with_other_settings_is_refused(tmp_path, no_kernel, flag, value
 
 
 def test_the_refusal_names_what_the_folder_was_made_with(tmp_path, capsys, no_kernel):
-    from llr_sim.cli import main
 
     out = tmp_path / "b"
     plan = batch.make_plan(["status_quo"], out, scale=0.01, population=False)
@@ -223,7 +227,6 @@ def test_the_refusal_names_what_the_folder_was_made_with(tmp_path, capsys, no_ke
 
 
 def test_a_changed_notebook_is_refused(tmp_path, no_kernel):
-    import shutil
 
     books = tmp_path / "notebooks"
     shutil.copytree(notebook.NOTEBOOK_DIR, books)
@@ -250,7 +253,6 @@ def test_a_folder_without_a_record_is_refused(tmp_path, no_kernel):
 
 
 def test_the_kernel_must_import_llr_sim(monkeypatch):
-    import sys
 
     assert batch._imports_llr_sim(sys.executable)
     assert batch._imports_llr_sim("python")  # jupyter_client runs it with this interpreter
@@ -266,11 +268,6 @@ def test_the_kernel_must_import_llr_sim(monkeypatch):
 
 
 def test_a_hung_kernel_is_retried_once_but_a_notebook_error_is_not(monkeypatch):
-    import papermill
-    from nbclient.exceptions import CellTimeoutError
-    from papermill.exceptions import PapermillExecutionError
-
-    from llr_sim.reporting import batch
 
     calls = []
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from llr_sim.reporting import batch
+from llr_sim.reporting import batch, explore, notebook
 from llr_sim.reporting.notebook import NOTEBOOK_DIR, PROJECT_ROOT
 
 from .conftest import SCALE, YEARS
@@ -118,7 +118,6 @@ def test_explore_notebook_from_the_notebooks_folder(tmp_path):
 
 def test_explorer_slider_changes_the_results(tmp_path):
     pytest.importorskip("ipywidgets")
-    from llr_sim.reporting import explore, notebook
 
     setup = notebook.setup(
         "05_explore",
