@@ -222,7 +222,10 @@ def run_once(
         Per scenario (in order): the indicator rows of the reported years, and the
         DataCollector's model series.
     """
-    base = load_scenario(CALIBRATION_SCENARIO)  # read once: every reform starts from it
+    # The status quo read once: every reform starts from it, and scenarios whose rules are the
+    # same object in a year step as one layer (see ``LLRModel``).
+    base = load_scenario(CALIBRATION_SCENARIO)
+    base = next((s for s in scenarios if s.to_dict() == base.to_dict()), base)
     schedules = [Schedule(s.name, *_schedules(s, behaviour, base)) for s in scenarios]
     groups: dict[tuple, list[int]] = {}
     for i, schedule in enumerate(schedules):
@@ -282,6 +285,8 @@ def _run_world(
         tables[layer.name].append(future)
         pending.append(future)
         layer.outcome = None  # the table holds what it reads
+        if layer is model.layers[-1] and model.counterfactual is not None:
+            model.counterfactual.outcome = None  # the year's last table holds it
 
     model.on_layer_done = table_of
     for _year in range(START_YEAR, years[-1] + 1):

@@ -12,6 +12,7 @@ the same draws, where nobody is entitled to anything.
 
 from __future__ import annotations
 
+import copy
 from concurrent.futures import Future
 
 import mesa
@@ -77,7 +78,29 @@ class PolicyLayer:
         self.outcome: YearOutcome | None = None
         self.public_cost = 0.0
         self._rules: Future | None = None
+        #: The layer this one follows while their rules and behaviour are the same (a twin).
+        self.lead: PolicyLayer | None = None
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
+
+    def law_key(self, year: int) -> tuple:
+        """What the layer's year depends on besides its state: its rules and behaviour."""
+        values = tuple(sorted(self.behaviour_for(year).values.items()))
+        return (self.incentives, id(self.parameters_for(year)), values)
+
+    def follow(self, lead: PolicyLayer) -> None:
+        """This year's results are the lead's (a twin shares them; the lead itself: nothing)."""
+        if lead is not self:
+            self.outcome, self.public_cost = lead.outcome, lead.public_cost
+            self.records, self.providers = lead.records, lead.providers
+
+    def adopt(self, lead: PolicyLayer) -> None:
+        """Stop following ``lead``: take a copy of its state, to step on one's own from now."""
+        self.budget = copy.deepcopy(lead.budget)
+        self.last_lbc_year, self.pop_year = lead.last_lbc_year.copy(), lead.pop_year.copy()
+        self.colleague_share = lead.colleague_share.copy()
+        self.providers = copy.deepcopy(lead.providers)
+        self.records = copy.deepcopy(lead.records)
+        self.lead = None
 
     def law(self, year: int) -> Law:
         """The rules and behaviour of ``year``."""

@@ -103,16 +103,48 @@ class LLRModel(mesa.Model):
     def step(self) -> None:
         """One year: the world, the rules, the rest of the world, then each layer and its series."""
         self.year += 1
-        self.world_year = world = self.world.move(self.year)
-        for layer in self.all_layers:
-            layer.ask_rules(world, self.engine)
+        self.world_year = None  # last year's world goes before this year's is made
+        world = self.world.move(self.year)
+        stepping = self._stepping()
+        with_rules = [layer for layer in stepping if layer.incentives]
+        if with_rules:
+            with_rules[0].ask_rules(world, self.engine)
         self.world.complete(world)
-        for layer in self.all_layers:
+        for layer in stepping:
+            if layer in with_rules and layer is not with_rules[-1]:
+                # The next layer's rules run in the background while this one steps.
+                with_rules[with_rules.index(layer) + 1].ask_rules(world, self.engine)
             layer.step(world, self.engine)
-            if layer is not self.counterfactual:
-                layer.datacollector.collect(self)
-            self.on_layer_done(layer)
+            members = (layer, *self._twins(layer))
+            for member in members:
+                member.follow(layer)
+            for member in members:
+                if member is not self.counterfactual:
+                    member.datacollector.collect(self)
+                self.on_layer_done(member)
+        self.world_year = world
         self.world.draw_ahead()
+
+    def _stepping(self) -> list[PolicyLayer]:
+        """The layers that step this year, counterfactual first; the others are twins.
+
+        Scenarios with the same rules and behaviour so far (before their reforms start, say)
+        have the same history: one of them steps and the others follow it (the same outcome,
+        bit for bit). A twin whose rules or behaviour differ from this year on takes a copy of
+        its lead's state before the lead steps, and goes its own way from then on.
+        """
+        year = self.year
+        for i, layer in enumerate(self.layers):
+            if year == self.world.first_year:  # the same (empty) state: twins if the same law
+                key = layer.law_key(year)
+                leads = (o for o in self.layers[:i] if o.lead is None and o.law_key(year) == key)
+                layer.lead = next(leads, None)
+            elif layer.lead is not None and layer.lead.law_key(year) != layer.law_key(year):
+                layer.adopt(layer.lead)
+        return [layer for layer in self.all_layers if layer.lead is None]
+
+    def _twins(self, lead: PolicyLayer) -> list[PolicyLayer]:
+        return [layer for layer in self.layers if layer.lead is lead]
 
     def on_layer_done(self, layer: PolicyLayer) -> None:
         """Called when a layer has stepped through the year (its outcome is ready).
