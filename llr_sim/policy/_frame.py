@@ -10,6 +10,10 @@ costs per call (looking up a column, building a categorical or a frame) outweigh
 :class:`Columns` looks each column up once per call, the categorical dtype of a set of reason
 texts is built once per process, and :func:`llr_sim.policy.entitlements.entitlements` builds one
 frame for all instruments.
+
+Such tricks live here, in helpers named after what they compute (:func:`amount_of_either`,
+:func:`share_at_least`, ...), each giving the values of the plain float64 arithmetic: a rule body
+states its conditions and amounts as the regulation does.
 """
 
 from __future__ import annotations
@@ -363,6 +367,133 @@ def select(mask: np.ndarray, if_true: float, if_false: float) -> np.ndarray:
     return bits.view(np.float32)
 
 
+def at_most(values: Values, ceiling: float) -> np.ndarray | np.float64:
+    """``min(value, ceiling)`` per person, as a numpy array.
+
+    A float32 column stays float32: its minimum is the float32 rounding of the float64 minimum
+    (rounding is monotone), which is what :func:`amount` makes of it; anything else is compared
+    in float64.
+    """
+    return np.minimum(as_number(values), ceiling)
+
+
+def share_at_least(values: Values, minimum: float) -> np.ndarray | np.bool_:
+    """``value >= minimum`` per person, for a share such as a work fraction.
+
+    Within :data:`EPS`: a float32 work fraction of 0.8 is slightly below the number 0.8.
+    """
+    return compare(values, ">=", minimum - EPS)
+
+
+def share_times_at_least(values: Values, whole: float, minimum: float) -> np.ndarray | np.bool_:
+    """``value * whole >= minimum`` per person, for a share of a whole (hours of a full week).
+
+    Within :data:`EPS`, and computed as with float64 values without converting the column
+    (see :func:`compare`).
+    """
+    return compare(values, ">=", minimum - EPS, scale=whole)
+
+
+def _exact_float32(value: float) -> bool:
+    """Whether ``value`` is a float32 number, well inside the float32 range."""
+    return abs(value) < 2.0**127 and float(np.float32(value)) == value
+
+
+def amount_of_either(
+    eligible: np.ndarray,
+    mask: np.ndarray | np.bool_,
+    if_true: float,
+    if_false: float,
+    times: np.ndarray | None = None,
+) -> np.ndarray:
+    """``(if_true where mask, else if_false) * times`` for the eligible, 0 for the others.
+
+    As float32: the same values as ``amount(eligible, np.where(mask, if_true, if_false) *
+    times)`` with ``times`` in float64, without float64 arrays over every person. The two numbers
+    are picked per person on their float32 bit patterns (:func:`select`); a float32 ``times`` is
+    multiplied in float32 when both numbers are float32 numbers: the float64 product of two
+    float32 numbers is exact, so rounding it to float32 gives the float32 product.
+
+    Args:
+        eligible: Who is eligible (bool array).
+        mask: Per person (or for everyone) which of the two numbers applies.
+        if_true: The number where ``mask``.
+        if_false: The number elsewhere.
+        times: A factor per person (a numeric array), or None for none.
+    """
+    if np.ndim(mask) == 0:
+        chosen = if_true if mask else if_false
+        if times is None:
+            return amount(eligible, float(chosen))
+        if times.dtype == np.float32 and _exact_float32(float(chosen)):
+            out = np.multiply(times, np.float32(chosen))
+            out *= eligible
+            return out
+        return amount(eligible, chosen * np.asarray(times, dtype=np.float64))
+    if times is None:
+        out = select(mask, if_true, if_false)
+        out *= eligible
+        return out
+    if times.dtype == np.float32 and all(_exact_float32(float(v)) for v in (if_true, if_false)):
+        out = select(mask, float(if_true), float(if_false))
+        out *= times
+        out *= eligible
+        return out
+    return amount(eligible, np.where(mask, if_true, if_false) * np.asarray(times, np.float64))
+
+
+def amount_of_terms(eligible: np.ndarray, terms: list[tuple[object, float]]) -> np.ndarray:
+    """The sum of the amounts of the terms a person is among, for the eligible, 0 for others.
+
+    As float32: a term is (persons, EUR), the persons a bool array or one bool for everyone;
+    the amounts are summed in float64 in the order given and rounded to float32, as
+    :func:`amount` rounds them. Computed over the rows of the eligible only: they may be few.
+    """
+    rows = np.flatnonzero(eligible)
+
+    def among_eligible(values: object) -> object:
+        return values[rows] if np.ndim(values) else values
+
+    total = None
+    for persons, eur in terms:
+        term = among_eligible(persons) * float(eur)
+        total = term if total is None else total + term
+    out = np.zeros(len(eligible), dtype=np.float32)
+    out[rows] = total
+    return out
+
+
+def in_proportion_below(
+    amount_eur: float, values: Values, threshold: float, applies: np.ndarray | np.bool_
+) -> np.ndarray:
+    """``amount_eur * (1 - applies * max(1 - value / threshold, 0))`` per person, in float64.
+
+    The amount in proportion to ``value / threshold`` for the persons of ``applies`` below the
+    threshold, in full for everyone else. Computed in place on one float64 array (a float32
+    column is divided by the float64 threshold, which numpy does in float64 anyway).
+    """
+    out = np.divide(as_number(values), np.float64(threshold))
+    np.subtract(1.0, out, out=out)
+    np.maximum(out, 0.0, out=out)
+    out *= applies
+    np.subtract(1.0, out, out=out)  # the share of the amount
+    out *= amount_eur
+    return out
+
+
+def add_amounts(total: np.ndarray, terms: list[tuple[object, float]]) -> np.ndarray:
+    """``total`` plus the amount of every term (persons, EUR) a person is among, in float64.
+
+    Added in the order given, in place: ``total`` is a float64 array over every person, which
+    is changed and returned.
+    """
+    term = np.empty(len(total))
+    for persons, eur in terms:
+        np.multiply(persons, float(eur), out=term)
+        total += term
+    return total
+
+
 def amount_or_nan(eligible: np.ndarray, value: float) -> np.ndarray:
     """``value`` for the eligible, NaN (nothing applies) for the others, as float32."""
     return select(eligible, value, np.nan)
@@ -398,7 +529,7 @@ def region_condition(population: Frame, regions: list[str], template: str) -> tu
 def work_fraction_condition(population: Frame, minimum: float) -> tuple[object, Reason]:
     """The person works at least ``minimum`` of a full-time job."""
     return (
-        compare(population["work_fraction"], ">=", minimum - EPS),
+        share_at_least(population["work_fraction"], minimum),
         f"works less than {pct(minimum)} of full time",
     )
 

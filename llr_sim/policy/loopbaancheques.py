@@ -86,7 +86,9 @@ def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
     min_career = p["eligibility.min_career_years"]
     window = p["eligibility.recent_window_years"]
     min_recent = p["eligibility.min_recent_years_worked"]
-    # min(years_worked, window) >= min_recent, without a minimum per person.
+    # At least min_recent years of work in the last `window` years: with no gap in the window,
+    # min(years_worked, window) >= min_recent, i.e. years_worked >= min_recent if the window is
+    # long enough.
     recent = compare(years_worked, ">=", min_recent) if window >= min_recent else np.bool_(False)
     last = as_float(column(population, "last_loopbaancheque_year"))
     period = p["cheques.period_years"]

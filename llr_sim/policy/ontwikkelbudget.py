@@ -24,14 +24,15 @@ import pandas as pd
 from llr_sim.policy._frame import (
     Columns,
     Frame,
+    add_amounts,
     amount,
-    as_number,
+    amount_of_either,
     compare,
     decide,
     equals,
+    in_proportion_below,
     is_in,
     result,
-    select,
     status_condition,
 )
 from llr_sim.policy.parameters import Constraint, ParameterSet, Snapshot
@@ -121,16 +122,13 @@ def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
         amounts["co_payment_share"] = zeros
     else:
         low = equals(population["education"], "low")
-        # The account cap, higher for the low educated: the two sums, picked per person and
-        # rounded to float32 as amount() rounds them, 0 for those not eligible.
-        caps = float(p["credit.cap_eur"]) + np.array([False, True]) * float(
-            p["topup.low_educated_cap_eur"]
-        )
-        cap = select(low, caps[1], caps[0])
-        cap *= eligible
+        cap = float(p["credit.cap_eur"])
         amounts = {
             "annual_credit_eur": amount(eligible, _credit(population, p, low)),
-            "cap_eur": cap,
+            # The account cap, higher for the low educated.
+            "cap_eur": amount_of_either(
+                eligible, low, cap + float(p["topup.low_educated_cap_eur"]), cap
+            ),
             "co_payment_eur": amount(eligible, float(p["co_payment.flat_eur"])),
             "co_payment_share": amount(eligible, float(p["co_payment.share"])),
         }
@@ -144,33 +142,25 @@ def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
 def _credit(population: Frame, p: Snapshot, low: np.ndarray) -> np.ndarray:
     """The yearly credit of every person (float64), whether eligible or not.
 
-    ``annual * (1 - working * max(1 - work_fraction / threshold, 0))`` plus the top-ups for the
-    low educated, for older people and for jobseekers, added in that order: the same float64
-    arithmetic as over whole columns, done in place on one array.
+    The base credit, for workers below the pro-rata work fraction in proportion to
+    ``work_fraction / threshold``; plus the top-ups for the low educated, for older people and
+    for jobseekers.
     """
-    n = len(population)
-    threshold = p["credit.prorata_below_work_fraction"]
     annual = float(p["credit.annual_eur"])
+    threshold = p["credit.prorata_below_work_fraction"]
     if threshold > 0:
-        # Workers below the threshold get credit x work_fraction / threshold; others in full.
         working = is_in(population["status"], EMPLOYED_STATUSES)
-        credit = np.divide(as_number(population["work_fraction"]), np.float64(threshold))
-        np.subtract(1.0, credit, out=credit)
-        np.maximum(credit, 0.0, out=credit)
-        credit *= working
-        np.subtract(1.0, credit, out=credit)  # the factor
-        credit *= annual
+        credit = in_proportion_below(annual, population["work_fraction"], threshold, working)
     else:
-        credit = np.full(n, annual * 1.0)
-    topup = np.empty(n)
-    for persons, eur in (
-        (low, p["topup.low_educated_eur"]),
-        (compare(population["age"], ">=", p["topup.older_from_age"]), p["topup.older_eur"]),
-        (equals(population["status"], "unemployed"), p["topup.jobseeker_eur"]),
-    ):
-        np.multiply(persons, float(eur), out=topup)
-        credit += topup
-    return credit
+        credit = np.full(len(population), annual)
+    return add_amounts(
+        credit,
+        [
+            (low, p["topup.low_educated_eur"]),
+            (compare(population["age"], ">=", p["topup.older_from_age"]), p["topup.older_eur"]),
+            (equals(population["status"], "unemployed"), p["topup.jobseeker_eur"]),
+        ],
+    )
 
 
 # --- what a course earns ---------------------------------------------------------------------

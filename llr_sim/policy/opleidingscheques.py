@@ -74,10 +74,11 @@ def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
     p = snapshot.sub(ID)
     below_age = p["eligibility.student_contract_below_age"]
     if p["eligibility.excludes_student_contracts"]:
-        student_contract = as_bool(population["in_education"]) & compare(
-            population["age"], "<", below_age
+        student_contract = (
+            as_bool(population["in_education"])
+            & compare(population["age"], "<", below_age)
+            & compare(population["work_fraction"], ">", 0)
         )
-        student_contract &= compare(population["work_fraction"], ">", 0)
     else:
         student_contract = np.bool_(False)
     eligible, reason = decide(

@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 
 from llr_sim.policy._frame import (
-    EPS,
     Columns,
     Frame,
     amount,
+    amount_of_terms,
     as_bool,
     column,
     compare,
@@ -43,6 +43,7 @@ from llr_sim.policy._frame import (
     pop_condition,
     region_condition,
     result,
+    share_at_least,
     status_condition,
     work_fraction_condition,
 )
@@ -82,9 +83,7 @@ def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
     full_time_months = p["eligibility.full_time_months_before"]
     # The seniority condition (2 years) already covers the months; what remains is full time.
     full_time_before = (
-        np.bool_(True)
-        if full_time_months == 0
-        else compare(population["work_fraction"], ">=", 1 - EPS)
+        np.bool_(True) if full_time_months == 0 else share_at_least(population["work_fraction"], 1)
     )
     eligible, reason = decide(
         [
@@ -114,22 +113,16 @@ def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
         ],
         len(population),
     )
-    # The premium is only computed for the eligible, who are few (on time credit), and rounded
-    # to float32 as amount() rounds it; the others get 0, as amount() gives them.
-    rows = np.flatnonzero(eligible)
-
-    def among_eligible(values: np.ndarray | np.bool_) -> np.ndarray | np.bool_:
-        return values[rows] if np.ndim(values) else values
-
-    # One form of interruption per person: the sum picks its premium (0 without time credit).
-    premium = np.zeros(len(population), dtype=np.float32)
-    premium[rows] = (
-        among_eligible(equals(career_break, "full")) * float(p["premium.full_eur_per_month"])
-        + among_eligible(equals(career_break, "half")) * float(p["premium.half_eur_per_month"])
-        + among_eligible(equals(career_break, "one_fifth"))
-        * float(p["premium.one_fifth_eur_per_month"])
-        + among_eligible(as_bool(population["lives_alone"]))
-        * float(p["premium.lives_alone_supplement_eur_per_month"])
+    # The premium for the form of interruption (one per person), plus the supplement for people
+    # living alone.
+    premium = amount_of_terms(
+        eligible,
+        [
+            (equals(career_break, "full"), p["premium.full_eur_per_month"]),
+            (equals(career_break, "half"), p["premium.half_eur_per_month"]),
+            (equals(career_break, "one_fifth"), p["premium.one_fifth_eur_per_month"]),
+            (as_bool(population["lives_alone"]), p["premium.lives_alone_supplement_eur_per_month"]),
+        ],
     )
     return {
         f"{ID}_eligible": eligible,

@@ -26,20 +26,18 @@ import numpy as np
 import pandas as pd
 
 from llr_sim.policy._frame import (
-    EPS,
     Columns,
     Frame,
     amount,
+    amount_of_either,
     as_bool,
-    as_float,
-    as_number,
+    at_most,
     column,
-    compare,
     decide,
     pop_condition,
     region_condition,
     result,
-    select,
+    share_times_at_least,
     status_condition,
     work_fraction_condition,
 )
@@ -80,11 +78,10 @@ def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
             ),
             work_fraction_condition(population, p["eligibility.min_work_fraction"]),
             (  # hours a week: the work fraction of a full-time week
-                compare(
+                share_times_at_least(
                     population["work_fraction"],
-                    ">=",
-                    min_hours - EPS,
-                    scale=p["eligibility.full_time_hours_per_week"],
+                    p["eligibility.full_time_hours_per_week"],
+                    min_hours,
                 ),
                 f"works fewer than {min_hours:g} hours a week",
             ),
@@ -101,10 +98,7 @@ def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
         ),
         f"{ID}_capped_wage_eur_per_month": amount(
             eligible,
-            np.minimum(  # float32 wages stay float32: see as_number
-                as_number(population["gross_monthly_wage_eur"]),
-                float(p["wage_ceiling.eur_per_month"]),
-            ),
+            at_most(population["gross_monthly_wage_eur"], float(p["wage_ceiling.eur_per_month"])),
         ),
     }
 
@@ -112,33 +106,15 @@ def columns(population: Frame, snapshot: Snapshot) -> dict[str, object]:
 def _max_hours(population: Frame, p: Snapshot, eligible: np.ndarray) -> np.ndarray:
     """The maximum hours of leave of every person (0 when not eligible), as float32.
 
-    The standard hours, plus the extra hours when the employer proposes the training, times
-    ``min(work_fraction, 1)`` when part-timers get them pro rata; computed in float64 and then
-    rounded to float32. When the work fractions are float32 and both hour counts are exactly
-    float32 numbers, the product is computed in float32 instead: the float64 product of two
-    float32 numbers is exact, so rounding it to float32 gives the float32 product.
+    The standard hours, plus the extra hours when the employer proposes the training; for
+    part-timers in proportion to their work fraction (at most full time) when the hours are pro
+    rata.
     """
     initiative = as_bool(column(population, "employer_initiative"))
-    # The hours without and with the employer's initiative, as the expression below gives them.
-    choices = p["hours.standard"] + np.array([False, True]) * p["hours.joint_initiative_extra"]
-    without, with_ = (float(h) for h in choices)
-    work_fraction = population["work_fraction"]
-    if (
-        p["hours.pro_rata_part_time"]
-        and work_fraction.dtype == np.float32
-        and all(abs(h) < 2.0**127 and float(np.float32(h)) == h for h in (without, with_))
-    ):
-        share = np.minimum(work_fraction.to_numpy(), np.float32(1.0))
-        if initiative.ndim:
-            share *= select(initiative, with_, without)
-        else:
-            share *= np.float32(with_ if initiative else without)
-        share *= eligible
-        return share
-    hours = p["hours.standard"] + initiative * p["hours.joint_initiative_extra"]
-    if p["hours.pro_rata_part_time"]:
-        hours = hours * np.minimum(as_float(work_fraction), 1.0)
-    return amount(eligible, np.asarray(hours, dtype=float))
+    standard = p["hours.standard"]
+    with_initiative = standard + p["hours.joint_initiative_extra"]
+    part_time = at_most(population["work_fraction"], 1.0) if p["hours.pro_rata_part_time"] else None
+    return amount_of_either(eligible, initiative, with_initiative, standard, times=part_time)
 
 
 # --- what a course earns ---------------------------------------------------------------------
