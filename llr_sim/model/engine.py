@@ -9,8 +9,9 @@ registered at import) and uses it for three things:
   while the world's labour moves run; :meth:`Engine.draws` waits for them if they are not ready;
 - the rules of each policy layer run in the background thread (:meth:`Engine.submit`) while the
   world of the year is completed and the other layers step;
-- each year's indicator tables are summed in a second thread (:meth:`Engine.table`) while the
-  next year runs.
+- the counterfactual steps in a lane of its own (:meth:`Engine.beside`) beside the scenarios;
+- each year's indicator tables are summed in another thread (:meth:`Engine.table`) while the
+  next layer and the next year run.
 
 Every array comes from its own generator (seed, replicate, year, purpose), so which thread makes
 it and when changes nothing: the numbers are the same, bit for bit, with ``background=False``.
@@ -52,6 +53,7 @@ class Engine:
         self.background = background
         self._pool: ThreadPoolExecutor | None = None
         self._tables: ThreadPoolExecutor | None = None
+        self._lane: ThreadPoolExecutor | None = None
         self._pending: dict[tuple, Future] = {}
         self._local = threading.local()
 
@@ -66,6 +68,7 @@ class Engine:
         if self.background and self._pool is None:
             self._pool = ThreadPoolExecutor(1, "llr-sim-background", self._mark_background)
             self._tables = ThreadPoolExecutor(1, "llr-sim-tables")
+            self._lane = ThreadPoolExecutor(1, "llr-sim-lane", self._mark_background)
         return self
 
     def close(self) -> None:
@@ -73,10 +76,10 @@ class Engine:
         for future in self._pending.values():
             future.cancel()
         self._pending.clear()
-        for pool in (self._pool, self._tables):
+        for pool in (self._pool, self._tables, self._lane):
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-        self._pool = self._tables = None
+        self._pool = self._tables = self._lane = None
 
     def _mark_background(self) -> None:
         self._local.background = True
@@ -93,6 +96,16 @@ class Engine:
         if self._pool is None or self._in_background():
             return _done(function, *args)
         return self._pool.submit(function, *args)
+
+    def beside(self, function, *args) -> Future:
+        """``function(*args)`` in a second lane beside this thread (now, without one).
+
+        For a policy layer that steps beside another: layers read the world and write only
+        their own state, so two of them can step at once.
+        """
+        if self._lane is None or self._in_background():
+            return _done(function, *args)
+        return self._lane.submit(function, *args)
 
     def table(self, function, *args) -> Future:
         """``function(*args)`` in the tables' thread (now, without one)."""
@@ -127,11 +140,15 @@ class Engine:
     def draws(
         self, streams: Streams, year: int, plan: list[tuple[str, Kinds]]
     ) -> dict[str, tuple[np.ndarray, ...]]:
-        """The draws of ``plan`` by purpose: announced ones from the background, others now."""
+        """The draws of ``plan`` by purpose: announced ones from the background, others now.
+
+        An announced draw that the background thread has not begun is made here instead (its
+        place in the queue is given up), so that both threads draw while this one waits.
+        """
         out = {}
         for purpose, kinds in plan:
             pending = self._pending.pop(self._key(streams, year, purpose, kinds), None)
-            if pending is not None and not (self._in_background() and pending.cancel()):
+            if pending is not None and not pending.cancel():
                 out[purpose] = pending.result()
             else:
                 out[purpose] = streams.make(year, purpose, kinds)

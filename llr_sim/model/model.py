@@ -110,20 +110,37 @@ class LLRModel(mesa.Model):
         if with_rules:
             with_rules[0].ask_rules(world, self.engine)
         self.world.complete(world)
+        self.world.draw_ahead()  # next year's first draws, while the layers step
+        # The counterfactual steps beside the scenarios (it reads the world and writes only its
+        # own state); its outcome is handed on before the first scenario's.
+        beside = None
+        if self.counterfactual is not None:
+            beside = self.engine.beside(self.counterfactual.step, world, self.engine)
+            stepping.remove(self.counterfactual)
         for layer in stepping:
             if layer in with_rules and layer is not with_rules[-1]:
                 # The next layer's rules run in the background while this one steps.
                 with_rules[with_rules.index(layer) + 1].ask_rules(world, self.engine)
             layer.step(world, self.engine)
-            members = (layer, *self._twins(layer))
-            for member in members:
-                member.follow(layer)
-            for member in members:
-                if member is not self.counterfactual:
-                    member.datacollector.collect(self)
-                self.on_layer_done(member)
+            if beside is not None:
+                beside.result()
+                self._done(self.counterfactual)
+                beside = None
+            self._done(layer)
+        if beside is not None:
+            beside.result()
+            self._done(self.counterfactual)
         self.world_year = world
-        self.world.draw_ahead()
+
+    def _done(self, layer: PolicyLayer) -> None:
+        """The layer has stepped: its twins follow it, the series are collected, the hook runs."""
+        members = (layer, *self._twins(layer))
+        for member in members:
+            member.follow(layer)
+        for member in members:
+            if member is not self.counterfactual:
+                member.datacollector.collect(self)
+            self.on_layer_done(member)
 
     def _stepping(self) -> list[PolicyLayer]:
         """The layers that step this year, counterfactual first; the others are twins.

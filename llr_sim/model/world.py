@@ -244,7 +244,8 @@ class World:
             moves = YearMoves(none, none, none)
         draws = Draws.of(self.engine.draws(self.streams, year, plan[len(plan) - 11 :]))
         m = self.employers.m
-        emp_row = np.where(p.employer < 0, m, p.employer).astype(np.intp)
+        # Row indices as int32 (enough for every employer, half the memory of intp).
+        emp_row = np.where(p.employer < 0, m, p.employer).astype(np.int32)
         world = WorldYear(
             year=year,
             behaviour=b,
@@ -253,7 +254,7 @@ class World:
             entered=moves.entered,
             draws=draws,
             emp_row=emp_row,
-            edu_emp=p.education.astype(np.intp) * (m + 1) + emp_row,
+            edu_emp=p.education.astype(np.int32) * (m + 1) + emp_row,
             emp_vov_aware=np.append(self.employers.vov_aware, False)[emp_row],
             **self._course_plans(p, draws, b),
         )
@@ -290,7 +291,7 @@ class World:
         w.band = age_band(p.age)
         # The wish to train depends on education, age band, status and sex only: its logit is
         # one of 150 values, computed per cell and read per person.
-        w.want_cell = ((p.education.astype(np.intp) * 5 + w.band) * 5 + p.status) * 2 + p.female
+        w.want_cell = ((p.education.astype(np.int16) * 5 + w.band) * 5 + p.status) * 2 + p.female
         w.want_logit = want_logit(b)
         w.want = d.want < dec.logistic(w.want_logit)[w.want_cell]
         sd = b["course.short_price_sd"]
@@ -311,6 +312,8 @@ class World:
         w.time_scale = np.where(w.employed, p.work_fraction, 0.5)
         w.asks = np.flatnonzero(_wants_guidance(w, b))
         w.attributes = {k: getattr(p, k).copy() for k in ATTRIBUTES}
+        # The draws only the world reads are done with: their memory goes now.
+        d.timecredit = d.form = d.long = d.price = d.hours = d.guidance = None
         return w
 
     def draw_ahead(self) -> None:
@@ -371,5 +374,6 @@ def _initial_rights(
     rng = streams.rng(first_year, "init")
     u, when = rng.random(p.n), rng.integers(1, 7, p.n)
     used = p.employed & (u < behaviour["initial.loopbaancheque_users_share"])
-    last = np.where(used, first_year - when, np.nan)
+    # Years are small whole numbers: float32 holds them (and NaN for never) exactly.
+    last = np.where(used, first_year - when, np.nan).astype(np.float32)
     return last, last.copy()
