@@ -104,23 +104,32 @@ class LLRModel(mesa.Model):
         """One year: the world, the rules, the rest of the world, then each layer and its series."""
         self.year += 1
         self.world_year = None  # last year's world goes before this year's is made
-        world = self.world.move(self.year)
-        stepping = self._stepping()
-        with_rules = [layer for layer in stepping if layer.incentives]
-        if with_rules:
-            with_rules[0].ask_rules(world, self.engine)
-        self.world.complete(world)
+        world = self.world.move(self.year)  # ageing, labour moves, the draws, course plans
+        stepping = self._stepping()  # twins follow their lead
+        self._ask_rules(world, stepping, 0)  # the first layer's rules, in the background
+        self.world.complete(world)  # the wish to train, the employers' training, guidance
         self.world.draw_ahead()  # next year's first draws, while the layers step
-        # The counterfactual steps beside the scenarios (it reads the world and writes only its
-        # own state); its outcome is handed on before the first scenario's.
+        self._step_layers(world, stepping)
+        self.world_year = world
+
+    def _ask_rules(self, world, stepping: list[PolicyLayer], i: int) -> None:
+        """Start the rules of the ``i``-th layer with incentives among ``stepping``, if any."""
+        with_rules = [layer for layer in stepping if layer.incentives]
+        if i < len(with_rules):
+            with_rules[i].ask_rules(world, self.engine)
+
+    def _step_layers(self, world, stepping: list[PolicyLayer]) -> None:
+        """Each layer steps; the counterfactual beside the scenarios, in a lane of its own.
+
+        It reads the world and writes only its own state; its outcome is handed on before the
+        first scenario's. While a layer steps, the next layer's rules run in the background.
+        """
         beside = None
         if self.counterfactual is not None:
             beside = self.engine.beside(self.counterfactual.step, world, self.engine)
-            stepping.remove(self.counterfactual)
-        for layer in stepping:
-            if layer in with_rules and layer is not with_rules[-1]:
-                # The next layer's rules run in the background while this one steps.
-                with_rules[with_rules.index(layer) + 1].ask_rules(world, self.engine)
+        scenarios = [layer for layer in stepping if layer is not self.counterfactual]
+        for i, layer in enumerate(scenarios):
+            self._ask_rules(world, scenarios, i + 1)
             layer.step(world, self.engine)
             if beside is not None:
                 beside.result()
@@ -130,7 +139,6 @@ class LLRModel(mesa.Model):
         if beside is not None:
             beside.result()
             self._done(self.counterfactual)
-        self.world_year = world
 
     def _done(self, layer: PolicyLayer) -> None:
         """The layer has stepped: its twins follow it, the series are collected, the hook runs."""

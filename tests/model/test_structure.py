@@ -23,7 +23,7 @@ def test_no_function_in_the_model_package_is_over_80_lines():
 def test_the_step_is_a_short_sequence_of_stages():
     source = inspect.getsource(model.LLRModel.step)
     assert len(source.splitlines()) <= 25
-    for stage in ("world.move", "ask_rules", "world.complete", "layer.step", "draw_ahead"):
+    for stage in ("world.move", "_ask_rules", "world.complete", "draw_ahead", "_step_layers"):
         assert stage in source
 
 
