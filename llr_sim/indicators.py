@@ -154,6 +154,8 @@ class _Cells:
             if self._population is None:
                 self._population = np.bincount(self.cell, weights=self.weight, minlength=self.size)
             totals = self._population.copy()
+        elif not values.any():  # a closed instrument, nobody concerned: no pass over persons
+            totals = np.zeros(self.size)
         else:
             idx = np.flatnonzero(values)
             w = self.weight[idx]

@@ -1,6 +1,8 @@
 """Monte Carlo sweeps on Dask: scenarios x grid points x replicates as independent tasks.
 
-Every task is one ``simulate`` run with replicate-specific random draws. The seed of replicate
+Every task is one scenario at one grid point and replicate, with replicate-specific random draws;
+the tasks of one grid point and replicate run together in one ``simulate`` call (one world, one
+counterfactual for all their scenarios). The seed of replicate
 ``r`` is derived from the sweep's seed through one ``numpy.random.SeedSequence``, and is the
 same for every scenario and grid point (common random numbers: differences between scenarios
 and grid points are the policy or the assumption, not noise). Results therefore do not depend on
@@ -140,23 +142,38 @@ def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 
 def run_task(task: Task, scenario, scale: float, years: tuple[int, int], out: str) -> str:
-    """Run one task and write its tidy indicators; returns the file written.
+    """Run one task and write its tidy indicators; returns the file written."""
+    return run_tasks([task], [scenario], scale, years, out)[0]
 
-    Runs in a Dask worker, which receives the resolved scenario (so a remote worker needs the
-    package, not the scenario files) and writes to ``out`` (a folder all workers can reach).
+
+def run_tasks(tasks: list[Task], scenarios: list, scale: float, years, out: str) -> list[str]:
+    """Run the tasks of one grid point and replicate at once; returns the files written.
+
+    All their scenarios run in one ``simulate`` call, on one world and one counterfactual
+    (each scenario's numbers are those it has alone). Runs in a Dask worker, which receives the
+    resolved scenarios (so a remote worker needs the package, not the scenario files) and writes
+    one file per task to ``out`` (a folder all workers can reach).
     """
-    if task.grid:
-        scenario = replace(scenario, behaviour={**scenario.behaviour, **dict(task.grid)})
-    results = simulate(scenario, scale=scale, seed=task.seed, years=range(years[0], years[1] + 1))
-    frame = results.indicators.copy()
-    frame.insert(0, "replicate", np.int32(task.replicate))
-    frame.insert(0, "grid_point", task.grid_point)
-    frame.insert(0, "task_id", task.task_id)
-    for path, value in task.grid:
-        frame[f"behaviour.{path}"] = value
-    target = Path(out) / "tasks" / f"{task.task_id}.parquet"
-    _atomic_parquet(frame, target)
-    return str(target)
+    first = tasks[0]
+    if any((t.grid, t.replicate) != (first.grid, first.replicate) for t in tasks):
+        raise ValueError("run_tasks runs the tasks of one grid point and replicate")
+    if first.grid:
+        scenarios = [replace(s, behaviour={**s.behaviour, **dict(first.grid)}) for s in scenarios]
+    runs = simulate(
+        list(scenarios), scale=scale, seed=first.seed, years=range(years[0], years[1] + 1)
+    )
+    written = []
+    for task, results in zip(tasks, runs, strict=True):
+        frame = results.indicators.copy()
+        frame.insert(0, "replicate", np.int32(task.replicate))
+        frame.insert(0, "grid_point", task.grid_point)
+        frame.insert(0, "task_id", task.task_id)
+        for path, value in task.grid:
+            frame[f"behaviour.{path}"] = value
+        target = Path(out) / "tasks" / f"{task.task_id}.parquet"
+        _atomic_parquet(frame, target)
+        written.append(str(target))
+    return written
 
 
 def check_behaviour_overrides(overrides: dict[str, float]) -> list[InputError]:
@@ -284,9 +301,15 @@ def _run_pending(client, pending, resolved, scale, years, out, show_progress, to
     from distributed import as_completed  # noqa: PLC0415 - Dask loads only to run a sweep
     from tqdm import tqdm  # noqa: PLC0415 - optional progress bar
 
-    scenarios = [resolved[t.scenario] for t in pending]
+    # The pending tasks of one grid point and replicate run together: one world for all their
+    # scenarios.
+    groups: dict[tuple, list[Task]] = {}
+    for task in pending:
+        groups.setdefault((task.grid, task.replicate), []).append(task)
+    batches = list(groups.values())
+    scenarios = [[resolved[t.scenario] for t in batch] for batch in batches]
     futures = client.map(
-        run_task, pending, scenarios, scale=scale, years=years, out=str(out), pure=False
+        run_tasks, batches, scenarios, scale=scale, years=years, out=str(out), pure=False
     )
     with tqdm(
         total=total,
@@ -296,5 +319,5 @@ def _run_pending(client, pending, resolved, scale, years, out, show_progress, to
         unit="task",
     ) as bar:
         for future in as_completed(futures):
-            future.result()  # a task's error surfaces here; finished tasks stay on disk
-            bar.update(1)
+            # A task's error surfaces here; finished tasks stay on disk.
+            bar.update(len(future.result()))

@@ -462,7 +462,8 @@ def file_hash(path: str | os.PathLike) -> str:
 
 def job_record(job: Job) -> dict[str, Any]:
     """What a job's folder is made with: the notebook (name and hash) and its parameters."""
-    params = {k: v for k, v in job.parameters.items() if k != "output_dir"}
+    # Where the notebook writes and the shared run it reads are not settings of the report.
+    params = {k: v for k, v in job.parameters.items() if k not in ("output_dir", "run_dir")}
     return {
         "notebook": Path(job.notebook).name,
         "notebook_sha256": file_hash(job.notebook),
@@ -671,7 +672,12 @@ def run_batch(plan: Plan, progress: bool = True) -> BatchResult:
             todo.append(job)
     ok_names = [n for n in plan.scenarios if is_done(plan.out / "scenarios" / n)]
     bar = tqdm(total=len(todo) + 1, desc="report", unit="notebook", disable=not progress)
+    shared = plan.out / f".runs.tmp-{os.getpid()}"
     try:
+        # The scenarios to report are simulated at once, on one world and one counterfactual;
+        # each notebook then reads its run folder (or simulates itself if this failed).
+        for job, run_dir in shared_runs(plan, todo, shared):
+            job.parameters.setdefault("run_dir", run_dir)
         if todo:
             workers = max(1, min(plan.jobs, len(todo)))
             # Threads that each wait on a worker process: the notebooks run in parallel
@@ -690,6 +696,7 @@ def run_batch(plan: Plan, progress: bool = True) -> BatchResult:
         bar.update()
     finally:
         bar.close()
+        shutil.rmtree(shared, ignore_errors=True)
     order = {"population": 0, "scenario": 1, "comparison": 2}
     names = list(plan.scenarios)
     statuses.sort(
@@ -699,6 +706,53 @@ def run_batch(plan: Plan, progress: bool = True) -> BatchResult:
     nb.write_json(plan.out / "batch.json", _batch_record(plan, statuses))
     index = write_index(plan.out, statuses, plan.lang)
     return BatchResult(statuses, index)
+
+
+def shared_runs(plan: Plan, jobs: list[Job], folder: Path) -> list[tuple[Job, str]]:
+    """Simulate the scenarios of ``jobs`` in one fresh process; each job with its run folder.
+
+    One population, one world and one counterfactual for all (``simulate([...])``): each
+    scenario's numbers are those it has alone. Empty when there is nothing to simulate or the
+    process failed: each notebook then simulates its scenario itself, and reports its error.
+    """
+    scenario_jobs = [j for j in jobs if j.kind == "scenario" and "run_dir" not in j.parameters]
+    if not scenario_jobs:
+        return []
+    spec = {
+        "scenarios": {j.name: j.parameters["scenario"] for j in scenario_jobs},
+        "scale": plan.scale,
+        "seed": plan.seed,
+        "years": plan.years,
+        "replicates": plan.replicates,
+        "out": str(folder),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "llr_sim.reporting.batch", "--runs", json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        return []
+    return [(j, str(folder / j.name)) for j in scenario_jobs]
+
+
+def _simulate_runs(spec: dict[str, Any]) -> None:
+    """The worker of :func:`shared_runs`: simulate and save one run folder per scenario."""
+    from llr_sim.inputs import resolve_scenario  # noqa: PLC0415 - in the worker only
+    from llr_sim.simulation import simulate  # noqa: PLC0415 - the model, in the worker only
+
+    names = list(spec["scenarios"])
+    Path(spec["out"]).mkdir(parents=True, exist_ok=True)
+    runs = simulate(
+        [resolve_scenario(spec["scenarios"][name]) for name in names],
+        scale=spec["scale"],
+        seed=spec["seed"],
+        years=spec["years"],
+        replicates=spec["replicates"],
+    )
+    for name, results in zip(names, runs, strict=True):
+        results.save(Path(spec["out"]) / name)
 
 
 def _comparison(plan: Plan, names: list[str], ran: bool) -> dict[str, Any]:
@@ -752,5 +806,8 @@ def _read_json(path: Path) -> dict[str, Any]:
         return {}
 
 
-if __name__ == "__main__":  # a worker process of run_batch: one job, its status on stdout
-    print(json.dumps(run_job(Job(**json.loads(sys.argv[1])))))
+if __name__ == "__main__":  # a worker process of run_batch
+    if sys.argv[1] == "--runs":  # the scenarios simulated at once (shared_runs)
+        _simulate_runs(json.loads(sys.argv[2]))
+    else:  # one job, its status on stdout
+        print(json.dumps(run_job(Job(**json.loads(sys.argv[1])))))

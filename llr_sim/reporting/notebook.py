@@ -268,6 +268,40 @@ def setup(notebook: str, output_dir: Any = None, **params: Any) -> Setup:
 # Several runs (notebook 03)
 
 
+def run_or_load(setup: Setup, run_dir: str | os.PathLike | None = None):
+    """The scenario's Results: loaded from ``run_dir`` (a run folder), or simulated now.
+
+    The report batch simulates every scenario at once, on one world and one counterfactual,
+    and hands each scenario's notebook its run folder. A run folder made with other settings
+    (scenario, scale, seed, years, replicates) is refused rather than reported as this one.
+
+    Raises:
+        InputError: For a missing run folder or one made with other settings.
+    """
+    from llr_sim.simulation import load_results, simulate  # noqa: PLC0415 - the model
+
+    if run_dir is None or run_dir == "":
+        return simulate(setup.scenario, **setup.simulate_kwargs)
+    folder = Path(run_dir)
+    if not (folder / "summary.json").is_file():
+        raise InputError(f"run_dir: {run_dir}", "not a run folder (no summary.json)")
+    results = load_results(folder)
+    summary = results.summary
+    wanted = {
+        "scenario": setup.scenario.name,
+        "scale": setup.scale,
+        "seed": setup.seed,
+        "replicates": setup.replicates,
+        "years": [setup.years[0], setup.years[-1]],
+    }
+    for key, value in wanted.items():
+        if summary.get(key) != value:
+            raise InputError(
+                f"run_dir: {run_dir}", f"made with {key} {summary.get(key)!r}, not {value!r}"
+            )
+    return results
+
+
 def load_or_simulate(scenarios: list | None, run_dirs: list | None, setup: Setup) -> list:
     """Load the run folders ``run_dirs`` or, when there are none, simulate ``scenarios``.
 
