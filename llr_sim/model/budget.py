@@ -35,7 +35,17 @@ class BudgetAccounts:
     """
 
     def __init__(self, n: int):
-        self.vintages = np.zeros((n, 1), dtype=np.float64)
+        self._vintages = np.zeros((n, 1), dtype=np.float64)
+        self._balance: np.ndarray | None = None
+
+    @property
+    def vintages(self) -> np.ndarray:
+        """(n, years) the balance by year of credit, oldest first (EUR)."""
+        return self._vintages
+
+    @vintages.setter
+    def vintages(self, values: np.ndarray) -> None:
+        self._vintages, self._balance = values, None
 
     @property
     def n(self) -> int:
@@ -44,8 +54,14 @@ class BudgetAccounts:
 
     @property
     def balance(self) -> np.ndarray:
-        """Each person's balance (EUR)."""
-        return self.vintages.sum(axis=1)
+        """Each person's balance (EUR; read-only, kept until the balances change)."""
+        if self._balance is None:
+            self._balance = self._vintages.sum(axis=1)
+            self._balance.flags.writeable = False
+        return self._balance
+
+    def _changed(self) -> None:
+        self._balance = None
 
     def empty(self) -> bool:
         """Nobody holds a balance."""
@@ -85,23 +101,27 @@ class BudgetAccounts:
         balance_start = self.balance
         expired[entered] = balance_start[entered]
         self.vintages[entered] = 0.0
-        positive = self.vintages.sum(axis=1) > 0
+        self._changed()
+        positive = self.balance > 0
         portability = changed & positive & portable
         if not portable:
             lost = changed & positive
             expired[lost] += self.vintages[lost].sum(axis=1)
             self.vintages[lost] = 0.0
+            self._changed()
         if expires:
             expired += self.vintages[:, 0]
             self.vintages = np.roll(self.vintages, -1, axis=1)
             self.vintages[:, -1] = 0.0
+            self._changed()
         return StartOfYear(balance_start, expired, portability)
 
     def credit(self, eligible: np.ndarray, annual: np.ndarray, cap: np.ndarray) -> np.ndarray:
         """Credit the year's amount to the eligible, up to their cap; returns the credit (EUR)."""
-        room = np.maximum(cap - self.vintages.sum(axis=1), 0.0)
+        room = np.maximum(cap - self.balance, 0.0)
         credit = np.where(eligible, np.minimum(annual, room), 0.0)
         self.vintages[:, -1] += credit
+        self._changed()
         return credit
 
     def spend(self, amount: np.ndarray) -> None:
@@ -112,3 +132,4 @@ class BudgetAccounts:
             take = np.minimum(self.vintages[who, j], left)
             self.vintages[who, j] -= take
             left -= take
+        self._changed()
