@@ -94,7 +94,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     except InputError as err:
         problems.append(err)
     raise_problems(problems)
-    from llr_sim.sweep import parse_grid, run_sweep  # noqa: PLC0415 - pandas and Dask
+    from llr_sim.analysis.sweep import parse_grid, run_sweep  # noqa: PLC0415 - pandas and Dask
 
     grid = parse_grid(args.grid or [])
     path = run_sweep(

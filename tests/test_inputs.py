@@ -16,7 +16,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from llr_sim import inputs, simulation, sweep
+from llr_sim import inputs, simulation
+from llr_sim.analysis import sweep
 from llr_sim.cli import main
 from llr_sim.errors import InputError, InputErrors
 from llr_sim.inputs import (

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from llr_sim import simulation, sweep
+from llr_sim import simulation
+from llr_sim.analysis import sweep
 from llr_sim.cli import _Parser, build_parser
 from llr_sim.errors import InputError, InputErrors
 from llr_sim.indicators import COLUMNS, GROUP_BYS, INDICATORS

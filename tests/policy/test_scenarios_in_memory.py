@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 import llr_sim
+from llr_sim.analysis.variants import variant
 from llr_sim.cli import main
 from llr_sim.errors import InputErrors
 from llr_sim.inputs import scenario_from_dict, with_overrides
 from llr_sim.policy import scenarios
 from llr_sim.policy.parameters import load_yaml
 from llr_sim.policy.scenarios import PROJECT_SCENARIOS, load_scenario
-from llr_sim.reporting.variants import variant
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAYS = [dt.date(2023, 1, 1), dt.date(2025, 9, 1), dt.date(2027, 3, 1), dt.date(2030, 1, 1)]

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from llr_sim.reporting import batch, explore, notebook
+from llr_sim.reporting import batch
 from llr_sim.reporting.notebook import NOTEBOOK_DIR, PROJECT_ROOT
 
 from .conftest import SCALE, YEARS
@@ -114,23 +114,3 @@ def test_explore_notebook_from_the_notebooks_folder(tmp_path):
     mimes = {m for c in book.cells for o in c.get("outputs", []) for m in o.get("data", {})}
     assert "application/vnd.jupyter.widget-view+json" in mimes
     assert (tmp_path / "explore").is_dir()  # not reports/ in the working tree
-
-
-def test_explorer_slider_changes_the_results(tmp_path):
-    pytest.importorskip("ipywidgets")
-
-    setup = notebook.setup(
-        "05_explore",
-        scenario="portable_budget",
-        scale=SCALE,
-        years=YEARS,
-        output_dir=tmp_path / "explore",
-    )
-    app = explore.Explorer(setup)
-    first = app.run().summary["period"]["public_cost_eur"]
-    control, slider = app.sliders["ontwikkelbudget.credit.annual_eur"]
-    slider.value = control.high if slider.value != control.high else control.low
-    app.button.click()  # what the user does: the button reruns with the slider's value
-    second = app.results.summary["period"]["public_cost_eur"]
-    assert second != pytest.approx(first, rel=1e-3)
-    assert app.values()[0]["ontwikkelbudget.credit.annual_eur"] == int(slider.value)

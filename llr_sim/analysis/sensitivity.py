@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from llr_sim.analysis.variants import variant
 from llr_sim.behaviour.parameters import load_behaviour
 from llr_sim.errors import InputError
-from llr_sim.reporting.variants import variant
 from llr_sim.simulation import simulate
 
 #: Assumptions looked at by default: the ones the scenarios act on and that are not fitted.

@@ -7,9 +7,9 @@ import time
 import pandas as pd
 import pytest
 
+from llr_sim.analysis.sweep import parse_grid, plan_tasks, replicate_seeds, run_sweep
 from llr_sim.cli import main
 from llr_sim.errors import InputError
-from llr_sim.sweep import parse_grid, plan_tasks, replicate_seeds, run_sweep
 
 GRID = ["behaviour.awareness.overview_multiplier=1.0,1.5"]
 COMMON = dict(replicates=2, scale=0.002, years=(2023, 2024), seed=5)

@@ -14,10 +14,10 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
+from llr_sim.analysis.variants import variant
 from llr_sim.behaviour.parameters import load_behaviour
 from llr_sim.inputs import DEFAULT_YEARS
 from llr_sim.reporting import charts, labels, tables
-from llr_sim.reporting.variants import variant
 from llr_sim.simulation import Replay
 
 
