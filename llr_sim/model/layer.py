@@ -127,7 +127,7 @@ class PolicyLayer:
                 "career_break": _career_break(w),
             }
         )
-        self._rules = engine.submit(entitlements, frame, law.when, law.parameters)
+        self._rules = engine.submit(_rights, frame, law.when, law.parameters)
 
     def step(self, w: WorldYear, engine: Engine) -> YearOutcome:
         """The layer's year on the world ``w``: the stages in order (see the module)."""
@@ -180,13 +180,8 @@ class PolicyLayer:
         if not law.incentives:
             return Rights(np.zeros((5, n), dtype=bool), {})
         rules = self._rules if self._rules is not None else _asked(self, w, engine)
-        table = rules.result()
         self._rules = None
-        eligible = np.stack([table[f"{k}_eligible"].to_numpy(bool) for k in INSTRUMENTS])
-        # Only the amounts the year needs, as arrays in the rules' own dtypes; the frame
-        # (reasons and all) is freed before the rest of the year allocates its own.
-        amounts = {c: table[c].to_numpy() for c in AMOUNTS if c in table.columns}
-        return Rights(eligible, amounts)
+        return rules.result()
 
     def _rights_accrue(self, law: Law, rights: Rights) -> np.ndarray:
         """The budget's credit of the year, up to the cap; a balance keeps its holder entitled."""
@@ -282,6 +277,18 @@ class PolicyLayer:
 def _asked(layer: PolicyLayer, w: WorldYear, engine: Engine) -> Future:
     layer.ask_rules(w, engine)
     return layer._rules
+
+
+def _rights(frame: pd.DataFrame, when, parameters) -> Rights:
+    """The rules' eligibility and the amounts the year needs (in the rules' own dtypes).
+
+    Run in the background: the rules' full table (reasons and all) is freed there, so only
+    what the layer reads waits for it.
+    """
+    table = entitlements(frame, when, parameters)
+    eligible = np.stack([table[f"{k}_eligible"].to_numpy(bool) for k in INSTRUMENTS])
+    amounts = {c: table[c].to_numpy() for c in AMOUNTS if c in table.columns}
+    return Rights(eligible, amounts)
 
 
 def _career_break(w: WorldYear) -> pd.Categorical:
