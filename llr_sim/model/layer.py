@@ -139,21 +139,18 @@ class PolicyLayer:
         balance = self.budget.balance
         aware = Awareness(w, law, self.colleague_share)
         want = self._wish_to_train(w, law, aware, balance)
-        prices = self.providers.price_index
-        short_price = law.behaviour["course.short_price_eur"] * prices[SHORT] * w.price_factor
-        price = np.where(
-            w.long_course, law.behaviour["course.long_price_eur"] * prices[LONG], short_price
-        )
+        short_price, price = self._course_prices(w, law)
         decided = staff.decide(w, law, rights, self.employers, balance, short_price)
         who = own_training.candidates(w, want, decided.trained)
         claims = own_training.claim(w, law, rights, aware, who, price, balance)
         go = own_training.go_ahead(w, law, claims, price)
         go = self._budget_limit(w, law, go, claims, decided, price)
         trained, demand = own_training.places(w, go, self.providers.capacity)
+        # What the budget has left for guidance, after this year's training.
         left = np.maximum(
             balance[w.asks] - claims.budget[w.asks] - decided.budget_pays[w.asks], 0.0
         )
-        g = guidance(w, law, rights, aware, prices[GUIDANCE], left)
+        g = guidance(w, law, rights, aware, self.providers.price_index[GUIDANCE], left)
         paid = pay(w, law, trained, claims, decided, g, self.budget)
         self.public_cost = paid.public_cost
         self._remember(w, law, trained, decided, g, paid, demand, short_price)
@@ -161,6 +158,17 @@ class PolicyLayer:
             w, rights, trained, decided, claims, g, paid, start, credit, self.budget
         )
         return self.outcome
+
+    def _course_prices(self, w: WorldYear, law: Law) -> tuple[np.ndarray, np.ndarray]:
+        """The price of the short course one would take, and of the course (short or long).
+
+        The providers' price index of this layer (it responds to subsidised demand) times the
+        mean price, times the person's own course's price factor for a short course.
+        """
+        b, prices = law.behaviour, self.providers.price_index
+        short_price = b["course.short_price_eur"] * prices[SHORT] * w.price_factor
+        price = np.where(w.long_course, b["course.long_price_eur"] * prices[LONG], short_price)
+        return short_price, price
 
     def _rights_expire(self, w: WorldYear, law: Law):
         """The budget accounts as the year begins: reshaped, entrants emptied, forfeits, expiry."""
