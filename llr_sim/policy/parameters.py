@@ -560,19 +560,3 @@ def violations(
                 out.append((constraint.target, paths, constraint.message(values) + suffix))
                 break
     return out
-
-
-def check_constraints(parameters: ParameterSet) -> list[tuple[str, list[str], str]]:
-    """Relations between parameters that must hold at every date.
-
-    The relations are declared by the instrument modules and collected by
-    :func:`llr_sim.policy.entitlements.check_constraints`; this name is kept for
-    :mod:`llr_sim.policy.scenarios`.
-
-    Returns:
-        A list of (parameter at fault, parameters involved, message) for every violation.
-    """
-    # Imported when called, not at load time: the instrument modules import this module.
-    from llr_sim.policy.entitlements import check_constraints as collected  # noqa: PLC0415 - cycle: entitlements imports this module
-
-    return collected(parameters)

@@ -47,11 +47,11 @@ from typing import Any
 import yaml
 
 from llr_sim.errors import InputError, InputErrors
+from llr_sim.policy.entitlements import check_constraints
 from llr_sim.policy.parameters import (
     ALWAYS,
     DatedValue,
     ParameterSet,
-    check_constraints,
     load_parameters,
     load_yaml,
     parse_date,

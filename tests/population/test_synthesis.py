@@ -10,7 +10,7 @@ from llr_sim.errors import InputError
 from llr_sim.population import schema
 from llr_sim.population.calibration import SHARE_TOLERANCE_PP
 from llr_sim.population.population import load_population
-from llr_sim.population.synthesis import synthesise_population
+from llr_sim.population.synthesis import check_scale, check_seed, synthesise_population
 
 DESIGN_COLUMNS = [
     "person_id",
@@ -179,16 +179,23 @@ def test_a_failed_save_leaves_nothing(pop, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("scale", [0, -0.5, 1.5, float("nan"), "0.1", None, True])
+@pytest.mark.parametrize("scale", [0, -0.5, 1.5, float("nan"), "0.1x", None, True])
 def test_bad_scale(scale):
     with pytest.raises(InputError, match="scale"):
         synthesise_population(scale=scale, seed=0)
 
 
-@pytest.mark.parametrize("seed", [-1, 1.5, "7"])
+@pytest.mark.parametrize("seed", [-1, 1.5, "7.5"])
 def test_bad_seed(seed):
     with pytest.raises(InputError, match="seed"):
         synthesise_population(scale=0.01, seed=seed)
+
+
+def test_a_number_written_as_text_is_that_number_everywhere():
+    # One rule for every entry point (llr_sim.inputs): the CLI, papermill and the API read
+    # "0.1" and "7" as the numbers they write.
+    assert check_scale("0.1") == 0.1
+    assert check_seed("7") == 7
 
 
 def test_data_dictionary_is_up_to_date():
