@@ -147,10 +147,22 @@ class _Cells:
         self.size = int(np.prod(self.shape))
         self._population: np.ndarray | None = None
         self.groupings: dict = {}
+        #: Weighted totals of the 25-64-year-olds, and of the high and low educated among them,
+        #: with their masks (the same for every layer of a world in a year).
+        self.adults: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
-    def table(self, values: np.ndarray | None = None) -> np.ndarray:
-        """Weighted totals of ``values`` (bool or numbers; None: the weights) per cell."""
-        if values is None:
+    def table(self, values: np.ndarray | None = None, rows: np.ndarray | None = None) -> np.ndarray:
+        """Weighted totals of ``values`` (bool or numbers; None: the weights) per cell.
+
+        ``rows``, if known, holds (in increasing order) every row where ``values`` is not 0,
+        perhaps with some where it is: a 0 adds nothing to a total, so the sums are the same.
+        """
+        if rows is not None:
+            w = self.weight[rows]
+            if values.dtype != bool:
+                w = w * values[rows]
+            totals = np.bincount(self.cell[rows], weights=w, minlength=self.size)
+        elif values is None:
             if self._population is None:
                 self._population = np.bincount(self.cell, weights=self.weight, minlength=self.size)
             totals = self._population.copy()
@@ -181,6 +193,14 @@ def cells_of(o: YearOutcome) -> _Cells:
         {a: len(groupings[a][1]) for a in _AXES},
     )
     cells.groupings = groupings
+    w = o.weight
+    adult = (o.age >= 25) & (o.age <= 64)
+    for name, mask in (
+        ("adult", adult),
+        ("high", adult & (o.education == 2)),
+        ("low", adult & (o.education == 0)),
+    ):
+        cells.adults[name] = (mask, np.array([w[mask].sum()]))
     return cells
 
 
@@ -198,12 +218,13 @@ def year_table(
     extra = additional(s, cf)
     trained_or_guided = s.trained | s.guided
     names = (*INSTRUMENTS, "all")
-    adult = (s.age >= 25) & (s.age <= 64)
 
-    # Every measure once, into its cells.
+    # Every measure once, into its cells. The rows of the trained and of each instrument's
+    # users are found once: the costs, the Matthew ratio and the tables read them.
     pop_t = cells.table()
-    part_t = cells.table(s.trained)
-    per_instrument = []
+    trained_rows = np.flatnonzero(s.trained)
+    part_t = cells.table(s.trained, trained_rows)
+    per_instrument, user_rows = [], []
     for i, name in enumerate(names):
         if name == "all":
             eligible, used, cost = s.eligible.any(axis=0), s.used.any(axis=0), s.cost.sum(axis=0)
@@ -212,11 +233,13 @@ def year_table(
             eligible, used, cost = s.eligible[i], s.used[i], s.cost[i]
             active = {LBC: s.guided, OB: trained_or_guided}.get(i, s.trained)
         eligible_active = eligible & active
+        rows = np.flatnonzero(used)  # a cost is paid for users only
+        user_rows.append(rows)
         per_instrument.append(
             {
                 "eligible": cells.table(eligible),
-                "users": cells.table(used),
-                "spend": cells.table(cost),
+                "users": cells.table(used, rows),
+                "spend": cells.table(cost, rows),
                 "add": cells.table(extra[i]),
                 "eligible_active": cells.table(eligible_active),
                 "missed": cells.table(eligible_active & ~used),
@@ -263,17 +286,18 @@ def year_table(
                 rows += [(group_by, lab, indicator, name, array[g]) for g, lab in enumerate(labels)]
         if group_by == "all":
 
-            def weighted(mask: np.ndarray) -> np.ndarray:
-                return np.array([w[mask].sum()])
+            def weighted(among: np.ndarray, mask: np.ndarray) -> np.ndarray:
+                # w[act & mask].sum(), from the rows of act: the same persons in the same order.
+                return np.array([w[among[mask[among]]].sum()])
 
-            rate = _ratio(weighted(adult & s.trained), weighted(adult))
+            adult, w_adult = cells.adults["adult"]
+            (high, w_high), (low, w_low) = cells.adults["high"], cells.adults["low"]
+            rate = _ratio(weighted(trained_rows, adult), w_adult)
             rows.append(("all", "all", "participation_rate_25_64", "all", rate[0]))
-            high, low = adult & (s.education == 2), adult & (s.education == 0)
-            w_high, w_low = weighted(high), weighted(low)
             for i, name in enumerate(names):
-                act = s.trained if name == "all" else s.used[i]
-                rate_h = _ratio(weighted(act & high), w_high)
-                rate_l = _ratio(weighted(act & low), w_low)
+                act = trained_rows if name == "all" else user_rows[i]
+                rate_h = _ratio(weighted(act, high), w_high)
+                rate_l = _ratio(weighted(act, low), w_low)
                 rows.append(("all", "all", "matthew_ratio", name, _ratio(rate_h, rate_l)[0]))
     frame = pd.DataFrame(rows, columns=["group_by", "group", "indicator", "instrument", "value"])
     frame.insert(0, "year", s.year)

@@ -281,7 +281,12 @@ def _run_world(
         cf = model.counterfactual.outcome if model.counterfactual is not None else layer.outcome
         if pending:
             pending.pop().result()
-        future = engine.table(_table, layer.name, layer.outcome, cf, shared)
+        outcome = layer.outcome
+        if layer.lead is None:  # a twin's outcome is its lead's, already trimmed
+            # What the table does not read goes before it waits in the tables' thread.
+            for unread in ("balance_start", "credit", "spent", "expired", "employer_trained"):
+                setattr(outcome, unread, None)
+        future = engine.table(_table, layer.name, outcome, cf, shared)
         tables[layer.name].append(future)
         pending.append(future)
         layer.outcome = None  # the table holds what it reads
