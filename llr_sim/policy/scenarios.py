@@ -47,7 +47,6 @@ from typing import Any
 import yaml
 
 from llr_sim.errors import InputError, InputErrors
-from llr_sim.policy.entitlements import check_constraints
 from llr_sim.policy.parameters import (
     ALWAYS,
     DatedValue,
@@ -56,6 +55,15 @@ from llr_sim.policy.parameters import (
     load_yaml,
     parse_date,
 )
+
+
+def _constraints(parameters: ParameterSet) -> list[tuple[str, list[str], str]]:
+    """The relations between parameters that the instrument modules declare, violated."""
+    # The rules (and pandas) load only when a scenario is checked: the CLI stays light.
+    from llr_sim.policy.entitlements import check_constraints  # noqa: PLC0415
+
+    return check_constraints(parameters)
+
 
 BASELINE = "baseline"
 #: The project's own scenario folder (the repository's ``scenarios/``).
@@ -175,7 +183,7 @@ class Scenario:
         new_name = name if isinstance(name, str) else self.name
         overrides = _valid_overrides(data.get("policy"), self.parameters)
         resolved = _apply(self.parameters, overrides, f"scenario {new_name} ({shown})")
-        for target, paths, message in check_constraints(resolved):
+        for target, paths, message in _constraints(resolved):
             field_path = next((p for p in [target, *paths] if p in overrides), target)
             problems.append(InputError(f"{shown}: policy.{field_path}", message))
         if problems:
@@ -633,7 +641,7 @@ def _resolve(
             behaviour.update(doc.data["behaviour"])
 
     # A broken extends chain leaves the parents' values unknown: relations are not judged then.
-    for target, paths, message in check_constraints(resolved) if complete else []:
+    for target, paths, message in _constraints(resolved) if complete else []:
         field_path = next((p for p in [target, *paths] if p in setter), target)
         problems.append(
             InputError(f"{setter.get(field_path, first.shown)}: policy.{field_path}", message)
