@@ -36,7 +36,7 @@ Free parameters: ``want.intercept``, ``want.education.low/high``,
 ``awareness.base.opleidingscheques/opleidingsverlof``, ``guidance.want``,
 ``timecredit.consider_rate``. The fit iterates
 damped fixed-point updates (on the log-odds scale for rates, on the log scale for counts), each
-evaluation a run of the status quo over the burn-in years and 2023 without the counterfactual.
+evaluation a run of the status quo from 2021 to 2023 without the counterfactual.
 """
 
 from __future__ import annotations

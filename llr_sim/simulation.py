@@ -1,7 +1,10 @@
-"""``simulate(scenario, ...) -> Results``: a scenario and its counterfactual, as indicators.
+"""``simulate(scenarios, ...) -> Results``: scenarios and their counterfactual, as indicators.
 
-The dynamic model runs the scenario and, on the same draws, the same people without any
-incentive; the years become the tidy indicator table, a summary and provenance.
+The dynamic model runs every scenario and, on the same world and draws, the same people without
+any incentive (the counterfactual), from the base population of 2021; the reported years become
+the tidy indicator table, a summary and provenance. Several scenarios share one world and one
+counterfactual (``run_once``); ``Replay`` reruns a policy layer on a recorded world;
+``year_outcome`` gives the person-level outcome of one year (for the calibration).
 
 The run folder (``Results.save``) holds ``summary.json``, ``indicators.parquet`` and ``.csv``,
 ``provenance.json`` and ``scenario.yaml``; it is written to a temporary folder beside the
@@ -158,7 +161,7 @@ def _schedules(scenario, behaviour: Behaviour, base=None):
     """Functions year -> parameters and year -> behaviour for a scenario.
 
     A scenario that extends the status quo applies its reform from the first year of its
-    ``period``; before that (the burn-in and the base year) the status-quo rules and behaviour
+    ``period``; before that (2021 to the calibration year 2023) the status-quo rules and behaviour
     hold, so every scenario shares the calibrated base year. ``base`` is the status quo, if
     already loaded.
     """
@@ -290,12 +293,12 @@ def _run_world(
         tables[layer.name].append(future)
         pending.append(future)
         layer.outcome = None  # the table holds what it reads
-        if layer is model.layers[-1] and model.counterfactual is not None:
-            model.counterfactual.outcome = None  # the year's last table holds it
 
     model.on_layer_done = table_of
     for _year in range(START_YEAR, years[-1] + 1):
         model.step()
+        if model.counterfactual is not None:
+            model.counterfactual.outcome = None  # the year's tables hold what they read
         if progress is not None and model.year >= years[0]:
             progress.update(1)
     out = []

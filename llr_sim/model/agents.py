@@ -6,8 +6,9 @@ courses as training leave, and whether it shifts courses onto its employees' per
 A Python call per employer per year would dominate the run time (a later issue needs a
 full-scale eight-year run with its counterfactual in under 30 seconds). So the state of all
 employers is held in numpy arrays indexed by ``employer_id`` (:class:`Employers`), and their
-yearly decisions are taken at once, vectorised, by :meth:`Employers.decide`, which the model
-calls as the employers' step. Each :class:`EmployerAgent` is a Mesa agent that owns one row of
+yearly decisions are taken at once, vectorised, by ``llr_sim.model.staff.decide``, which each
+policy layer calls as the employers' step (what they did is kept per layer:
+:class:`EmployerRecords`). Each :class:`EmployerAgent` is a Mesa agent that owns one row of
 those arrays and exposes it (``agent.intensity``, ``agent.trained`` ...), so Mesa's AgentSet
 tools (``select``, ``agg``, ``groupby``) and the DataCollector work on employers as agents.
 
@@ -141,7 +142,7 @@ class EmployerRecords:
 class EmployerAgent(mesa.Agent):
     """An employer: a Mesa agent that owns row ``row`` of the model's :class:`Employers`.
 
-    Its decisions are taken for all employers at once by :meth:`Employers.decide`-style
+    Its decisions are taken for all employers at once by ``llr_sim.model.staff.decide``
     vectorised code in the model step; the agent exposes its row for Mesa's tools.
 
     Args:

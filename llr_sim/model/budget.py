@@ -40,8 +40,10 @@ class BudgetAccounts:
 
     @property
     def vintages(self) -> np.ndarray:
-        """(n, years) the balance by year of credit, oldest first (EUR)."""
-        return self._vintages
+        """(n, years) the balance by year of credit, oldest first (EUR; a read-only view)."""
+        view = self._vintages.view()
+        view.flags.writeable = False
+        return view
 
     @vintages.setter
     def vintages(self, values: np.ndarray) -> None:
@@ -65,23 +67,23 @@ class BudgetAccounts:
 
     def empty(self) -> bool:
         """Nobody holds a balance."""
-        return not self.vintages.any()
+        return not self._vintages.any()
 
     def reshape(self, expires: bool, expiry_years: int) -> None:
         """One column per year of validity; when the validity shrinks the oldest columns merge."""
         width = max(int(expiry_years), 1) if expires else 1
-        current = self.vintages.shape[1]
+        current = self._vintages.shape[1]
         if width == current:
             return
-        total = self.vintages.sum(axis=1)
+        total = self._vintages.sum(axis=1)
         if width > current:
             pad = np.zeros((self.n, width - current))
-            self.vintages = np.hstack([pad, self.vintages])
+            self.vintages = np.hstack([pad, self._vintages])
         elif width == 1:
             self.vintages = total[:, None]
         else:
-            old = self.vintages[:, : current - width + 1].sum(axis=1)
-            self.vintages = np.hstack([old[:, None], self.vintages[:, -width + 1 :]])
+            old = self._vintages[:, : current - width + 1].sum(axis=1)
+            self.vintages = np.hstack([old[:, None], self._vintages[:, -width + 1 :]])
 
     def start_year(
         self, entered: np.ndarray, changed: np.ndarray, portable: bool, expires: bool
@@ -100,19 +102,19 @@ class BudgetAccounts:
         expired = np.zeros(n)
         balance_start = self.balance
         expired[entered] = balance_start[entered]
-        self.vintages[entered] = 0.0
+        self._vintages[entered] = 0.0
         self._changed()
         positive = self.balance > 0
         portability = changed & positive & portable
         if not portable:
             lost = changed & positive
-            expired[lost] += self.vintages[lost].sum(axis=1)
-            self.vintages[lost] = 0.0
+            expired[lost] += self._vintages[lost].sum(axis=1)
+            self._vintages[lost] = 0.0
             self._changed()
         if expires:
-            expired += self.vintages[:, 0]
-            self.vintages = np.roll(self.vintages, -1, axis=1)
-            self.vintages[:, -1] = 0.0
+            expired += self._vintages[:, 0]
+            self.vintages = np.roll(self._vintages, -1, axis=1)
+            self._vintages[:, -1] = 0.0
             self._changed()
         return StartOfYear(balance_start, expired, portability)
 
@@ -120,7 +122,7 @@ class BudgetAccounts:
         """Credit the year's amount to the eligible, up to their cap; returns the credit (EUR)."""
         room = np.maximum(cap - self.balance, 0.0)
         credit = np.where(eligible, np.minimum(annual, room), 0.0)
-        self.vintages[:, -1] += credit
+        self._vintages[:, -1] += credit
         self._changed()
         return credit
 
@@ -128,8 +130,8 @@ class BudgetAccounts:
         """Take ``amount`` from each person's balance, oldest credit first."""
         who = np.flatnonzero(amount > 0)  # only the spenders' rows are touched
         left = amount[who]
-        for j in range(self.vintages.shape[1]):
-            take = np.minimum(self.vintages[who, j], left)
-            self.vintages[who, j] -= take
+        for j in range(self._vintages.shape[1]):
+            take = np.minimum(self._vintages[who, j], left)
+            self._vintages[who, j] -= take
             left -= take
         self._changed()

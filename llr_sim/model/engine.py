@@ -3,7 +3,7 @@
 Drawing is a good part of a year's work (about 30 arrays of millions of numbers), and numpy's
 generators release the GIL while they fill an array, as do most of the rules' and indicators'
 array operations. So a run starts an :class:`Engine` explicitly (nothing is started or
-registered at import) and uses it for three things:
+registered at import) and uses it for four things:
 
 - the draws of a year are announced (:meth:`Engine.prefetch`) and made in the background thread
   while the world's labour moves run; :meth:`Engine.draws` waits for them if they are not ready;

@@ -1,10 +1,11 @@
 """A policy layer: one scenario's rules on the world of the year, and what they change.
 
-The year of a layer, in the order of DESIGN.md section 2: the rights of the budget accrue and
-expire; the entitlements of the rules; awareness; the wish to train with the budget's salience;
-the employers' use of the instruments; the claims and the decision to go ahead; rationing by
-the budget's yearly limit and by the providers' capacity; career guidance; payments; and word of
-mouth, the providers' prices and the employers' records for next year.
+The year of a layer, in the order of DESIGN.md section 2: the rights of the budget expire (or
+are forfeited, or carried across a job change); the entitlements of the rules; the year's
+credit; awareness; the wish to train with the budget's salience; the employers' use of the
+instruments; the claims and the decision to go ahead; rationing by the budget's yearly limit and
+by the providers' capacity; career guidance; payments; and word of mouth, the providers' prices
+and the employers' records for next year.
 
 The counterfactual is the layer with no incentive (``incentives=False``): the same people on
 the same draws, where nobody is entitled to anything.
@@ -179,7 +180,8 @@ class PolicyLayer:
                 int(snap["ontwikkelbudget.credit.expiry_years"]),
             )
         expires = law.budget and bool(snap["ontwikkelbudget.credit.expires"])
-        portable = bool(snap["ontwikkelbudget.portable"])
+        # The counterfactual reads none of the scenario's rules (nobody holds a budget there).
+        portable = law.incentives and bool(snap["ontwikkelbudget.portable"])
         return self.budget.start_year(w.entered, w.changed, portable, expires)
 
     def _entitlements(self, w: WorldYear, law: Law, engine: Engine) -> Rights:
@@ -187,8 +189,9 @@ class PolicyLayer:
         n = w.persons.n
         if not law.incentives:
             return Rights(np.zeros((5, n), dtype=bool), {})
-        rules = self._rules if self._rules is not None else _asked(self, w, engine)
-        self._rules = None
+        if self._rules is None:  # not asked for ahead (a layer stepped on its own)
+            self.ask_rules(w, engine)
+        rules, self._rules = self._rules, None
         return rules.result()
 
     def _rights_accrue(self, law: Law, rights: Rights) -> np.ndarray:
@@ -280,11 +283,6 @@ class PolicyLayer:
             "price_index_short": lambda m: float(self.providers.price_index[SHORT]),
             "price_index_long": lambda m: float(self.providers.price_index[LONG]),
         }
-
-
-def _asked(layer: PolicyLayer, w: WorldYear, engine: Engine) -> Future:
-    layer.ask_rules(w, engine)
-    return layer._rules
 
 
 def _rights(frame: pd.DataFrame, when, parameters) -> Rights:

@@ -1,11 +1,12 @@
 """The yearly model: a ``mesa.Model`` whose step is one year of one world and its policy layers.
 
 Each step: the world of the year, once, with no incentive in it (``world.World``: ageing and
-labour moves, the year's draws, course plans); the rules of every layer start in the background;
-the rest of the world (the wish to train, the employers' own training, the wish for guidance);
-then each policy layer in turn (``layer.PolicyLayer``: one per scenario, plus the
-counterfactual, which is the layer with no incentive); finally next year's first draws are
-started and the scenarios' series collected.
+labour moves, the year's draws, course plans); the rules of the first two layers start in the
+background (they read only what the moves set); the rest of the world (the wish to train, the
+employers' own training, the wish for guidance); next year's first draws start; then each policy
+layer (``layer.PolicyLayer``: one per scenario, plus the counterfactual, which is the layer with
+no incentive and steps beside the scenarios), each layer's series collected as it is done, the
+rules of the layer two places on started as a layer begins.
 """
 
 from __future__ import annotations
@@ -106,7 +107,9 @@ class LLRModel(mesa.Model):
         self.world_year = None  # last year's world goes before this year's is made
         world = self.world.move(self.year)  # ageing, labour moves, the draws, course plans
         stepping = self._stepping()  # twins follow their lead
-        self._ask_rules(world, stepping, 0)  # the first layer's rules, in the background
+        # The first two layers' rules, in the background; they read only what the moves set.
+        self._ask_rules(world, stepping, 0)
+        self._ask_rules(world, stepping, 1)
         self.world.complete(world)  # the wish to train, the employers' training, guidance
         self.world.draw_ahead()  # next year's first draws, while the layers step
         self._step_layers(world, stepping)
@@ -122,25 +125,26 @@ class LLRModel(mesa.Model):
         """Each layer steps; the counterfactual beside the scenarios, in a lane of its own.
 
         It reads the world and writes only its own state; its outcome is handed on before the
-        first scenario's. While a layer steps, the next layer's rules run in the background.
+        first scenario's. While a layer steps, the rules of the layer two places on run in the
+        background.
         """
         beside = None
         if self.counterfactual is not None:
             beside = self.engine.beside(self.counterfactual.step, world, self.engine)
         scenarios = [layer for layer in stepping if layer is not self.counterfactual]
         for i, layer in enumerate(scenarios):
-            self._ask_rules(world, scenarios, i + 1)
+            self._ask_rules(world, scenarios, i + 2)
             layer.step(world, self.engine)
             if beside is not None:
                 beside.result()
-                self._done(self.counterfactual)
+                self._layer_done(self.counterfactual)
                 beside = None
-            self._done(layer)
+            self._layer_done(layer)
         if beside is not None:
             beside.result()
-            self._done(self.counterfactual)
+            self._layer_done(self.counterfactual)
 
-    def _done(self, layer: PolicyLayer) -> None:
+    def _layer_done(self, layer: PolicyLayer) -> None:
         """The layer has stepped: its twins follow it, the series are collected, the hook runs."""
         members = (layer, *self._twins(layer))
         for member in members:
@@ -205,7 +209,7 @@ class LLRModel(mesa.Model):
         return self.layers[0].providers
 
     def _make_employer_agents(self) -> None:
-        if getattr(self, "_employer_agents_due", False):
+        if self._employer_agents_due:
             self._employer_agents_due = False
             for row in range(self.world.employers.m):
                 EmployerAgent(self, row)

@@ -28,7 +28,8 @@ class YearOutcome:
         employer_trained: Trained at the employer's cost.
         eligible: (5, n) eligible per instrument.
         used: (5, n) used per instrument.
-        cost: (5, n) public cost per instrument (EUR).
+        cost: (5, n) public cost per instrument (EUR); paid for the instrument's users only
+            (the indicators sum it over them).
         ob_training, ob_guidance: The personal budget paid a course, or guidance.
         balance: Personal budget balance at year end (EUR).
         credit, spent, expired: Budget credited, spent, expired or forfeited this year (EUR).
@@ -155,7 +156,6 @@ def outcome(
     p = w.persons
     return YearOutcome(
         year=w.year,
-        weight=p.weight,
         age_band=w.band,
         **w.attributes,
         trained=staff.trained | trained | p.in_education,

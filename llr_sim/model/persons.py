@@ -85,7 +85,7 @@ class Persons:
         return len(self.age)
 
     def copy(self) -> Persons:
-        """A deep copy (the counterfactual starts from the same state)."""
+        """A deep copy (the base year kept beside the moving persons; a year recorded by Replay)."""
         return Persons(**{k: v.copy() for k, v in self.__dict__.items()})
 
     @property

@@ -60,13 +60,16 @@ def decide(
         trained = p.employee & (d.employer_training < chance) & ~p.in_education
     else:
         trained = w.employer_trained
-    registered = (
-        trained
-        & eligible_vov
-        & w.emp_vov_aware
-        & opleidingsverlof.course_qualifies(w.short_hours, law.snapshot)
-        & (d.employer_vov < b["employer.vov_registration"])
-    )
+    if law.incentives:
+        registered = (
+            trained
+            & eligible_vov
+            & w.emp_vov_aware
+            & opleidingsverlof.course_qualifies(w.short_hours, law.snapshot)
+            & (d.employer_vov < b["employer.vov_registration"])
+        )
+    else:  # the counterfactual reads none of the responses to incentives
+        registered = np.zeros(n, dtype=bool)
     rows = np.flatnonzero(registered)  # none without incentives
     leave_hours = np.zeros(n)
     leave_hours[rows] = opleidingsverlof.hours_covered(

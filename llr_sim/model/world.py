@@ -1,6 +1,7 @@
 """The world of the year: everything that does not depend on the incentives, made once.
 
-Each year, once per replicate and before any policy layer: the persons age and move on the
+Each year, once per replicate (and per group of scenarios whose behaviour beyond the responses to
+incentives is the same) and before any policy layer: the persons age and move on the
 labour market (``persons.transition``), the year's common random draws are made, the course
 plans are drawn (the course one would take, its price and hours, a long course on federal time
 credit), and the wish to train without any incentive, the employers' own training, the wish for
@@ -42,8 +43,9 @@ from llr_sim.population.population import Population
 N = np.newaxis
 #: Hours of a full-time month (38 h x 52 / 12), to turn a monthly wage into an hourly one.
 HOURS_PER_MONTH = 164.67
-#: The grouping attributes a year's outcome keeps (copies: the persons move on next year).
-ATTRIBUTES = ("education", "female", "status", "firm_size", "age", "wage")
+#: The weights and grouping attributes a year's outcome keeps (copies: the persons move on next
+#: year, and a later alignment to the projection may change the weights).
+ATTRIBUTES = ("weight", "education", "female", "status", "firm_size", "age", "wage")
 
 
 def draw_plan(n: int, *, transitions: bool = False) -> list[tuple[str, tuple]]:
@@ -71,9 +73,11 @@ def draw_plan(n: int, *, transitions: bool = False) -> list[tuple[str, tuple]]:
 
 @dataclass
 class Draws:
-    """The common random draws of a year that the policy layers read (arrays over persons).
+    """The common random draws of a year (arrays over persons).
 
-    ``awareness`` and ``claim`` are (5, n): one row per instrument.
+    ``awareness`` and ``claim`` are (5, n): one row per instrument. The world reads
+    ``timecredit``, ``form``, ``long``, ``price``, ``hours`` and ``guidance`` and sets them to
+    None when the world of the year is complete; the policy layers read the others.
     """
 
     timecredit: np.ndarray
@@ -216,7 +220,10 @@ class World:
             population.employers, behaviour, streams.rng(first_year, "employers")
         )
         self.initial_rights = _initial_rights(self.persons, streams, first_year, behaviour)
-        #: The federal rules of time credit (the same in every scenario: not Flemish law).
+        #: The federal rules of time credit, read from the baseline parameters: the same in
+        #: every scenario, as they are not Flemish law. A scenario that changes
+        #: ``opleidingskrediet.eligibility.min_tenure_years`` changes who may get the Flemish
+        #: premium (the rules), not who considers federal time credit (the world).
         self.federal = load_parameters()
 
     @property

@@ -1,10 +1,13 @@
 """The engine's threads change nothing, and several scenarios on one world equal each alone."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
 from llr_sim.model.engine import Engine
 from llr_sim.model.streams import Streams
+from llr_sim.policy.scenarios import load_scenario
 from llr_sim.simulation import simulate
 
 SCALE = 0.003
@@ -51,3 +54,16 @@ def test_several_scenarios_on_one_world_equal_each_alone():
         alone = simulate(name, scale=SCALE, seed=2, years=YEARS, replicates=2)
         pd.testing.assert_frame_equal(result.indicators, alone.indicators, check_exact=True)
         assert result.summary == alone.summary
+
+
+def test_a_twin_that_parts_later_and_comes_last_equals_itself_alone():
+    # Scenarios step as one layer while their rules and behaviour are the same; one whose reform
+    # starts later (and is listed last) parts from its lead later than the others.
+    later = dataclasses.replace(
+        load_scenario("portable_budget").with_overrides(name="later_budget"), period=(2026, 2030)
+    )
+    names = ["status_quo", "portfolio", later]
+    together = simulate(names, scale=SCALE, seed=4, years=range(2024, 2028))
+    for ref, result in zip(names, together, strict=True):
+        alone = simulate(ref, scale=SCALE, seed=4, years=range(2024, 2028))
+        pd.testing.assert_frame_equal(result.indicators, alone.indicators, check_exact=True)
