@@ -17,6 +17,7 @@ from llr_sim.inputs import (
     CLI_NAMES,
     MIN_SCALE,
     RunInputs,
+    check_flags,
     check_run_inputs,
     check_whole_number,
     raise_problems,
@@ -76,18 +77,7 @@ def _cmd_population(args: argparse.Namespace) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     # Every input checked here, with the flags' names, before the sweep (pandas, Dask) loads.
     problems: list[InputError] = []
-    run = RunInputs()
-    try:
-        run = check_run_inputs(
-            scenarios=args.scenarios,
-            scale=args.scale,
-            seed=args.seed,
-            years=args.years,
-            replicates=args.replicates,
-            names=CLI_NAMES,
-        )
-    except InputError as err:
-        problems.append(err)
+    run = check_flags(args, problems, scenarios=args.scenarios)
     workers = None
     try:
         workers = check_whole_number(args.workers, "--workers", 1, MAX_WORKERS)

@@ -534,3 +534,25 @@ def check_run_inputs(
             setattr(out, key, attempt(check, value, names.get(key, key)))
     raise_problems(found)
     return out
+
+
+def check_flags(args: Any, problems: list[InputError], **scenarios: Any) -> RunInputs:
+    """A command's run flags checked as every entry point checks them; problems are collected.
+
+    ``--scale``, ``--seed``, ``--years`` and ``--replicates`` from ``args`` (an argparse
+    namespace), with the scenarios given as ``scenario=`` or ``scenarios=``, named as the user
+    typed them (:data:`CLI_NAMES`). A problem is appended to ``problems``, to be reported with
+    the command's other ones; the values are then those of an empty :class:`RunInputs`.
+    """
+    try:
+        return check_run_inputs(
+            **scenarios,
+            scale=args.scale,
+            seed=args.seed,
+            years=args.years,
+            replicates=args.replicates,
+            names=CLI_NAMES,
+        )
+    except InputError as err:
+        problems.append(err)
+        return RunInputs()

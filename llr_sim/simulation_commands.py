@@ -15,7 +15,7 @@ from llr_sim.errors import InputError
 from llr_sim.inputs import (
     CLI_NAMES,
     MIN_SCALE,
-    RunInputs,
+    check_flags,
     check_output_dir,
     check_run_inputs,
     raise_problems,
@@ -27,19 +27,9 @@ DEFAULT_RUNS = Path("reports") / "runs"
 def _cmd_run(args: argparse.Namespace) -> int:
     # Every input, the scenario files whole, before any work: every problem at once.
     problems: list[InputError] = []
-    run = RunInputs()
     several = len(args.scenario) > 1
-    try:
-        run = check_run_inputs(
-            **({"scenarios": args.scenario} if several else {"scenario": args.scenario[0]}),
-            scale=args.scale,
-            seed=args.seed,
-            years=args.years,
-            replicates=args.replicates,
-            names=CLI_NAMES,
-        )
-    except InputError as err:
-        problems.append(err)
+    given = {"scenarios": args.scenario} if several else {"scenario": args.scenario[0]}
+    run = check_flags(args, problems, **given)
     out = None
     if args.out is not None:
         try:

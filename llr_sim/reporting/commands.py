@@ -11,7 +11,11 @@ import argparse
 import sys
 
 from llr_sim.errors import InputError
-from llr_sim.inputs import CLI_NAMES, check_run_inputs, check_whole_number, raise_problems
+from llr_sim.inputs import (
+    check_flags,
+    check_whole_number,
+    raise_problems,
+)
 from llr_sim.reporting.labels import check_lang
 
 
@@ -27,17 +31,7 @@ def precheck(args: argparse.Namespace) -> None:
     """
     problems: list[InputError] = []
     given = {"scenarios": args.scenarios} if args.scenarios else {}
-    try:
-        check_run_inputs(
-            **given,
-            scale=args.scale,
-            seed=args.seed,
-            years=args.years,
-            replicates=args.replicates,
-            names=CLI_NAMES,
-        )
-    except InputError as err:
-        problems.append(err)
+    check_flags(args, problems, **given)
     try:
         check_lang(args.lang, "--lang")
     except InputError as err:
