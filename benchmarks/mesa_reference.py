@@ -74,7 +74,7 @@ class PersonAgent(mesa.Agent):
         m = self.model
         rng = m.rng
         self.age += 1
-        start = min(self.age - 1, len(m.rates["inactive_to_employed"]) - 1)
+        start = min(self.age - 1, m.rates["inactive_to_employed"].shape[-1] - 1)
         u = rng.random()
         employed = self.status <= 2
         if employed:
@@ -96,10 +96,11 @@ class PersonAgent(mesa.Agent):
             elif u < b["labour.unemployed_to_employed"] + b["labour.unemployed_to_inactive"]:
                 self.status = INACTIVE
         else:
-            i_e = m.rates["inactive_to_employed"][start]
+            cell = (int(self.female), self.education, start)
+            i_e = m.rates["inactive_to_employed"][cell]
             if u < i_e:
                 self._enter(rng)
-            elif u < i_e + m.rates["inactive_to_unemployed"][start]:
+            elif u < i_e + m.rates["inactive_to_unemployed"][cell]:
                 self.status = UNEMPLOYED
 
     def _leave(self, status: int) -> None:
@@ -279,7 +280,7 @@ class ReferenceModel(mesa.Model):
         self.persons: Persons = model.persons.copy()
         self.behaviour = b = model.behaviour_for(model.year)
         self.rates = model.rates
-        ages = np.arange(len(self.rates["inactive_to_employed"]))
+        ages = np.arange(self.rates["inactive_to_employed"].shape[-1])
 
         self.employed_to_inactive = [float(x) for x in _employed_to_inactive(ages, b)]
         self.employer_change = [

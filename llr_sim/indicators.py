@@ -2,8 +2,9 @@
 
 One row per (year, indicator, instrument, group_by, group). ``instrument`` is one of the five
 instrument ids or ``all``; ``group_by`` is ``all`` (then ``group`` is ``all``) or one of
-``education``, ``age_band``, ``sex``, ``status``, ``firm_size``, ``wage_quintile``. Shares are
-fractions 0-1.
+``education``, ``age_band``, ``sex``, ``status``, ``firm_size``, ``wage_quintile``; for
+``population`` also the crosses ``age_band,education`` and ``age_band,sex`` (``group`` like
+``25-34,high``). Shares are fractions 0-1.
 
 Definitions (per year):
 
@@ -59,6 +60,8 @@ INDICATORS = (
     "portability_events",
 )
 GROUP_BYS = ("all", "education", "age_band", "sex", "status", "firm_size", "wage_quintile")
+#: Crossed groupings, for ``population`` only: ``group`` joins the two labels (``25-34,high``).
+CROSSES = ("age_band,education", "age_band,sex")
 QUINTILES = ("q1", "q2", "q3", "q4", "q5", "no_wage")
 
 
@@ -175,6 +178,12 @@ class _Cells:
                 w = w * values[idx]
             totals = np.bincount(self.cell[idx], weights=w, minlength=self.size)
         return totals.reshape(self.shape)
+
+    def crossed(self, table: np.ndarray, first: str, second: str) -> np.ndarray:
+        """Totals per (group of ``first``, group of ``second``)."""
+        keep = (_AXES.index(first), _AXES.index(second))
+        out = table.sum(axis=tuple(a for a in range(len(self.shape)) if a not in keep))
+        return out if keep[0] < keep[1] else out.T
 
     def by(self, table: np.ndarray, group_by: str) -> np.ndarray:
         """Totals per group of ``group_by`` (one total for ``all``)."""
@@ -299,6 +308,12 @@ def year_table(
                 rate_h = _ratio(weighted(act, high), w_high)
                 rate_l = _ratio(weighted(act, low), w_low)
                 rows.append(("all", "all", "matthew_ratio", name, _ratio(rate_h, rate_l)[0]))
+    for cross in CROSSES:
+        first, second = cross.split(",")
+        totals = cells.crossed(pop_t, first, second)
+        for i, a in enumerate(groupings[first][1]):
+            for j, b in enumerate(groupings[second][1]):
+                rows.append((cross, f"{a},{b}", "population", "all", totals[i, j]))
     frame = pd.DataFrame(rows, columns=["group_by", "group", "indicator", "instrument", "value"])
     frame.insert(0, "year", s.year)
     frame.insert(0, "scenario", scenario)

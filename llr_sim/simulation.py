@@ -222,8 +222,8 @@ def run_once(
     """One replicate of several scenarios: one world and one counterfactual per world they share.
 
     Returns:
-        Per scenario (in order): the indicator rows of the reported years, and the
-        DataCollector's model series.
+        Per scenario (in order): the indicator rows of the reported years, the
+        DataCollector's model series, and the world's demographic record.
     """
     # The status quo read once: every reform starts from it, and scenarios whose rules are the
     # same object in a year step as one layer (see ``LLRModel``).
@@ -305,8 +305,25 @@ def _run_world(
     for schedule, layer in zip(schedules, model.layers, strict=True):
         series = layer.datacollector.get_model_vars_dataframe()
         frames = [future.result() for future in tables[schedule.name]]
-        out.append((pd.concat(frames, ignore_index=True), series[series["year"] >= years[0]]))
+        out.append(
+            (
+                pd.concat(frames, ignore_index=True),
+                series[series["year"] >= years[0]],
+                _demography_record(model.world.demography),
+            )
+        )
     return out
+
+
+def _demography_record(demography) -> dict:
+    """What the world's population did: the projection it followed and each year's accounts."""
+    return {
+        "projection": demography.projection.fit,
+        "years": demography.log,
+        "method": "persons are rows with weights: an entrant takes the row of a leaver; deaths "
+        "and net migration change weights; each sex and five-year band is aligned to the "
+        "projection (llr_sim/model/demography.py)",
+    }
 
 
 class Replay:
@@ -331,7 +348,7 @@ class Replay:
         self.behaviour = load_behaviour()
         self._base = load_scenario(CALIBRATION_SCENARIO)
         self.worlds, self.counterfactual = [], []
-        self.employers = self.initial_rights = None
+        self.employers = self.initial_rights = self.demography = None
         self.key = None
         #: The scenario's Results on the recorded world.
         self.results = self.run(scenario)
@@ -349,6 +366,7 @@ class Replay:
             self.counterfactual.append(model.counterfactual.outcome)
         self.employers = model.world.employers
         self.initial_rights = model.world.initial_rights
+        self.demography = _demography_record(model.world.demography)
         self.key = world_key(schedule, self.years[-1])
 
     def run(self, scenario) -> Results:
@@ -376,8 +394,7 @@ class Replay:
         series = layer.datacollector.get_model_vars_dataframe()
         return _results(
             resolved,
-            table,
-            series[series["year"] >= self.years[0]],
+            (table, series[series["year"] >= self.years[0]], self.demography),
             self.population,
             self.scale,
             self.seed,
@@ -503,8 +520,8 @@ def simulate(
         if progress is not None:
             progress.close()
     out = [
-        _results(r, table, series, population, scale, seed, years, replicates)
-        for r, (table, series) in zip(resolved, runs, strict=True)
+        _results(r, run, population, scale, seed, years, replicates)
+        for r, run in zip(resolved, runs, strict=True)
     ]
     return out if several else out[0]
 
@@ -516,28 +533,29 @@ def _replicates(scenarios, population, years, seed, replicates, behaviour, engin
     )
     if replicates == 1:
         return central
-    draws = [[table["value"].to_numpy()] for table, _ in central]
+    draws = [[table["value"].to_numpy()] for table, *_ in central]
     for r in range(1, replicates):
         streams = Streams(seed, r)
         sampled = behaviour.sample(streams.rng(0, "parameters"))
         runs = run_once(
             scenarios, population, years, streams, sampled, engine=engine, progress=progress
         )
-        for values, (table, _) in zip(draws, runs, strict=True):
+        for values, (table, *_) in zip(draws, runs, strict=True):
             values.append(table["value"].to_numpy())
     out = []
-    for values, (table, series) in zip(draws, central, strict=True):
+    for values, (table, series, record) in zip(draws, central, strict=True):
         stack = np.vstack(values)
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             low = np.nanpercentile(stack, 5, axis=0)
             high = np.nanpercentile(stack, 95, axis=0)
-        out.append((table.assign(ci_low=low, ci_high=high), series))
+        out.append((table.assign(ci_low=low, ci_high=high), series, record))
     return out
 
 
-def _results(resolved, indicators, series, population, scale, seed, years, replicates) -> Results:
-    """A scenario's Results: its indicators, summary and provenance."""
+def _results(resolved, run, population, scale, seed, years, replicates) -> Results:
+    """A scenario's Results: its indicators, summary and provenance (``run``: from run_once)."""
+    indicators, series, demography = run
     scenario_dict = resolved.to_dict()
     digest = hashlib.sha256(
         json.dumps(scenario_dict, sort_keys=True, default=str).encode()
@@ -561,6 +579,7 @@ def _results(resolved, indicators, series, population, scale, seed, years, repli
             "persons": int(len(population.persons)),
             "employers": int(len(population.employers)),
         },
+        "demography": demography,
     }
     summary = make_summary(resolved, indicators, scale, seed, replicates, years)
     return Results(

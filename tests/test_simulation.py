@@ -12,7 +12,7 @@ from llr_sim import simulation
 from llr_sim.analysis import sweep
 from llr_sim.cli import _Parser, build_parser
 from llr_sim.errors import InputError, InputErrors
-from llr_sim.indicators import COLUMNS, GROUP_BYS, INDICATORS
+from llr_sim.indicators import COLUMNS, CROSSES, GROUP_BYS, INDICATORS
 from llr_sim.inputs import DEFAULT_YEARS
 from llr_sim.simulation import load_results, simulate
 from llr_sim.simulation_commands import add_subcommands
@@ -30,7 +30,19 @@ def test_the_indicator_table(budget):
     t = budget.indicators
     assert list(t.columns) == COLUMNS
     assert set(t["indicator"]) == set(INDICATORS)
-    assert set(t["group_by"]) == set(GROUP_BYS)
+    assert set(t["group_by"]) == set(GROUP_BYS) | set(CROSSES)
+    crossed = t[t["group_by"].isin(CROSSES)]
+    assert set(crossed["indicator"]) == {"population"}
+    # Each cross adds up to the population of each of its groups, and to the total.
+    pop = t[(t["indicator"] == "population") & (t["instrument"] == "all")]
+    for cross in CROSSES:
+        first, second = cross.split(",")
+        rows = pop[pop["group_by"] == cross]
+        parts = rows["group"].str.split(",", expand=True)
+        for axis, column in ((first, 0), (second, 1)):
+            summed = rows.groupby([rows["year"], parts[column]])["value"].sum()
+            single = pop[pop["group_by"] == axis].set_index(["year", "group"])["value"]
+            np.testing.assert_allclose(summed.sort_index(), single.sort_index(), rtol=1e-9)
     assert set(t["instrument"]) == {
         "opleidingscheques",
         "loopbaancheques",

@@ -159,58 +159,248 @@ def _employed_to_inactive(age: np.ndarray, b: Behaviour) -> np.ndarray:
     )
 
 
-def _smooth(x: np.ndarray) -> np.ndarray:
-    """A 3-year moving average over single ages (the ends kept)."""
-    out = x.copy()
-    out[1:-1] = (x[:-2] + x[1:-1] + x[2:]) / 3
-    return out
+#: Half-width of the window of ages over which the base year's shares are pooled.
+_WINDOW = 2
+#: Pseudo-rows that pull a small cell's share towards its age and sex (a sparse cell at a small
+#: scale would otherwise give a noisy rate).
+_PRIOR_ROWS = 20.0
+#: The last age at which leaving education raises the attainment: later changes in the base
+#: year's profile by age are differences between cohorts, not diplomas obtained.
+LAST_SCHOOLING_AGE = 34
+
+
+#: Ages at which the profiles break (early retirement at 60, the legal pension age at 65): the
+#: pooling of nearby ages does not cross them, so the drop in employment stays where it is.
+_BREAKS = (60, 65)
+
+
+def _pooled(values: np.ndarray) -> np.ndarray:
+    """Sums over a window of ``2 * _WINDOW + 1`` single ages (last axis).
+
+    The window stays within the segments between ``_BREAKS`` (shorter at a segment's ends).
+    """
+    c = np.cumsum(np.pad(values, [(0, 0)] * (values.ndim - 1) + [(1, 0)]), axis=-1)
+    n = values.shape[-1]
+    ages = np.arange(n)
+    edges = np.array([0, *_BREAKS, n])
+    segment = np.searchsorted(edges, ages, side="right") - 1
+    hi = np.minimum(np.minimum(ages + _WINDOW + 1, n), edges[segment + 1])
+    lo = np.maximum(ages - _WINDOW, edges[segment])
+    return c[..., hi] - c[..., lo]
+
+
+class _Profile:
+    """Shares by sex, education and single age, pooled over nearby ages.
+
+    Args:
+        sex, education, age, weight: One entry per (part of a) person.
+        ages: Number of single ages (0..ages-1).
+        prior: Pseudo-weight pulling a small cell's share towards its sex and age.
+        tile: How many entries each person has (the masks given are tiled).
+    """
+
+    def __init__(self, sex, education, age, weight, ages: int, prior: float, tile: int = 1):
+        self.ages, self.prior, self.tile = ages, prior, tile
+        self.sex = sex.astype(np.int64)
+        self.cell = (self.sex * 3 + education) * ages + age
+        self.w = weight
+        self.total = self._sum(np.ones(len(weight), dtype=bool))
+
+    @classmethod
+    def of(cls, base: Persons, ages: int) -> _Profile:
+        """The base year's profile."""
+        prior = _PRIOR_ROWS * float(base.weight.mean()) if base.n else 0.0
+        return cls(base.female, base.education, base.age, base.weight, ages, prior)
+
+    def _mask(self, mask: np.ndarray) -> np.ndarray:
+        return np.tile(mask, self.tile) if self.tile > 1 and len(mask) != len(self.w) else mask
+
+    def _sum(self, mask: np.ndarray) -> np.ndarray:
+        """(2, 3, ages) pooled weighted counts."""
+        raw = np.bincount(self.cell, weights=self.w * mask, minlength=6 * self.ages)
+        return _pooled(raw.reshape(2, 3, self.ages))
+
+    def share(self, mask: np.ndarray) -> np.ndarray:
+        """(2, 3, ages) the share of ``mask`` in each cell, shrunk towards its sex and age."""
+        count = self._sum(self._mask(mask))
+        by_age = count.sum(axis=1, keepdims=True) / np.maximum(
+            self.total.sum(axis=1, keepdims=True), 1e-9
+        )
+        return (count + self.prior * by_age) / (self.total + self.prior)
+
+    def share_by_sex(self, mask: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
+        """(2, ages) the share of ``mask`` (among ``among``) by sex and age, pooled over ages."""
+        mask = self._mask(mask)
+        among = np.ones(len(self.w), dtype=bool) if among is None else self._mask(among)
+        key = self.sex * self.ages + self.cell % self.ages
+        num = np.bincount(key, weights=self.w * (mask & among), minlength=2 * self.ages)
+        den = np.bincount(key, weights=self.w * among, minlength=2 * self.ages)
+        num, den = _pooled(num.reshape(2, -1)), _pooled(den.reshape(2, -1))
+        return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+
+
+def _clean(x: np.ndarray, high: float = 0.9) -> np.ndarray:
+    return np.clip(np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), 0.0, high)
 
 
 def inflow_rates(base: Persons, behaviour: Behaviour) -> dict[str, np.ndarray]:
-    """Age-specific inflow rates that keep the base year's age profile stationary.
+    """Rates that keep the base year's profiles by age, sex and education stationary.
 
     The outflows from work and from unemployment are the published ones (``labour.*``); the
-    inflows from inactivity (into work, into unemployment) and out of education, which the
-    reference gives only as Belgian averages (I->E 9.8%, I->U 4.0%), are solved per single year
-    of age so that the shares employed, unemployed and in education at age a+1 next year equal
-    today's shares at a+1, given today's shares at age a. Without this the labour market would
-    drift (employment falling by about a point a year with the average Belgian rates).
+    inflows from inactivity (into work, into unemployment), which the reference gives only as
+    Belgian averages (I->E 9.8%, I->U 4.0%), are solved per sex, education and single year of
+    age so that the shares employed and unemployed of a cell at age a+1 next year equal today's
+    shares at a+1, given today's at a after the year's moves out of education. A population
+    whose mix of education changes then changes its employment with it (more high educated,
+    more employment), while the rates within a group stay at their published levels (the base
+    year is calibrated to them).
+
+    Leaving education (by sex and age) keeps the share in education stationary; a student who
+    leaves obtains the level of the studies, so that each cohort follows the base year's path of
+    attainment by age and sex (:func:`_schooling_rates`). Attainment never falls.
 
     Returns:
-        Arrays indexed by age (0..MAX_AGE+1): ``leave_education``, ``inactive_to_employed``,
-        ``inactive_to_unemployed``.
+        ``leave_education``, ``path_high``, ``path_low``: (2 sexes, ages) by the age at the
+        start of the year (the paths: by the age reached); ``inactive_to_employed``,
+        ``inactive_to_unemployed``: (2, 3 education levels, ages).
     """
     b = behaviour
-    ages = np.arange(schema.MAX_AGE + 2)
-    w = base.weight
-    total = np.maximum(np.bincount(base.age, weights=w, minlength=len(ages)), 1e-9)
-
-    def share(mask: np.ndarray) -> np.ndarray:
-        return _smooth(np.bincount(base.age, weights=w * mask, minlength=len(ages)) / total)
-
-    e, u, i, st = (
-        share(base.employed),
-        share(base.status == UNEMPLOYED),
-        share(base.status == INACTIVE),
-        share(base.in_education),
+    n_ages = schema.MAX_AGE + 2
+    ages = np.arange(n_ages)
+    nxt = np.minimum(ages + 1, n_ages - 1)
+    prof = _Profile.of(base, n_ages)
+    schooling = _schooling_rates(base, prof, nxt)
+    e, u, i = (
+        prof.share(base.employed),
+        prof.share(base.status == UNEMPLOYED),
+        prof.share(base.status == INACTIVE),
     )
+    e_next, u_next = e[..., nxt], u[..., nxt]
     e_i = _employed_to_inactive(ages, b)
     e_u = b["labour.employed_to_unemployed"]
     u_e, u_i = b["labour.unemployed_to_employed"], b["labour.unemployed_to_inactive"]
-    nxt = np.minimum(ages + 1, len(ages) - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        i_e = (e[nxt] - e * (1 - e_u - e_i) - u * u_e) / i
-        i_u = (u[nxt] - e * e_u - u * (1 - u_e - u_i)) / i
-        leave = 1.0 - st[nxt] / st
-
-    def clean(x: np.ndarray) -> np.ndarray:
-        return np.clip(np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), 0.0, 0.9)
-
+        i_e = (e_next - e * (1 - e_u - e_i) - u * u_e) / i
+        i_u = (u_next - e * e_u - u * (1 - u_e - u_i)) / i
+        # Where the share falls faster than the published outflows allow (retirement at 65, a
+        # dip in the profile), more leave work for inactivity (or unemployment for inactivity)
+        # instead of a negative inflow: the profile is kept from both sides.
+        extra_e_i = (1 - e_u - e_i) - (e_next - u * u_e) / e
+        extra_u_i = (1 - u_e - u_i) - (u_next - e * e_u) / u
     return {
-        "leave_education": clean(leave),
-        "inactive_to_employed": clean(i_e),
-        "inactive_to_unemployed": clean(i_u),
+        "inactive_to_employed": _clean(i_e),
+        "inactive_to_unemployed": _clean(i_u),
+        "extra_employed_to_inactive": _clean(extra_e_i),
+        "extra_unemployed_to_inactive": _clean(extra_u_i),
+        "path_self": prof.share_by_sex(base.status == SELF, base.employed),
+        **schooling,
     }
+
+
+def _monotone(y: np.ndarray, rising: bool) -> np.ndarray:
+    """The closest monotone sequence (least squares; pool-adjacent-violators over the ages).
+
+    Unlike a running maximum, it does not follow the noise of a sample upwards (or downwards).
+    """
+    values = list(y if rising else -y)
+    blocks: list[list[float]] = []  # [mean, count]
+    for v in values:
+        blocks.append([float(v), 1.0])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            m2, n2 = blocks.pop()
+            m1, n1 = blocks.pop()
+            blocks.append([(m1 * n1 + m2 * n2) / (n1 + n2), n1 + n2])
+    out = np.concatenate([np.full(int(n), m) for m, n in blocks])
+    return out if rising else -out
+
+
+def _schooling_rates(base: Persons, prof: _Profile, nxt: np.ndarray) -> dict[str, np.ndarray]:
+    """Leaving education, and the path of attainment each cohort follows.
+
+    The path is the base year's attainment by age and sex made monotone: the share high
+    educated rises with age to the mean of 25-34 (the published 54.3% in 2022, by sex) and stays
+    there; the share low educated falls to the mean of 25-34 (about 10%). Without that, noise in
+    a cross-section that is flat after 25 would ratchet the cohorts up (a diploma for every
+    chance rise, none lost for a chance fall). The base population's step between 24 and 25
+    (its targets are by age band) is spread over nearby ages by the pooling.
+
+    The level a leaver obtains is then decided each year on the cohort as it is
+    (:func:`_leave_education`), so that every cohort, whatever its start, reaches the path.
+    """
+    ages = np.arange(prof.ages)
+    st = prof.share_by_sex(base.in_education)
+    band = (ages >= 25) & (ages <= 34)
+
+    def path(share: np.ndarray, rising: bool, end: np.ndarray | None = None) -> np.ndarray:
+        """Monotone in age, reaching (after 25) a level whose 25-34 mean is the base's."""
+        out = share.copy()
+        lo, hi = schema.MIN_AGE, LAST_SCHOOLING_AGE + 2  # the ages a cohort's level may change
+        for sex in range(2):
+            out[sex, lo:hi] = _monotone(share[sex, lo:hi], rising)
+        out[:, :lo] = out[:, lo : lo + 1]
+        out[:, hi:] = out[:, hi - 1 : hi]
+        if end is None:
+            return out
+        goal = share[:, band].mean(axis=1)
+        level = goal.copy()
+        for _ in range(40):  # the level where the 25-34 mean of the path meets the base's
+            bounded = np.minimum(out, level[:, None]) if rising else np.maximum(out, level[:, None])
+            gap = goal - bounded[:, band].mean(axis=1)
+            level = level + gap
+        return np.minimum(out, level[:, None]) if rising else np.maximum(out, level[:, None])
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        leave = _clean(1.0 - st[:, nxt] / st)
+    student_low = prof.share_by_sex(base.in_education & (base.education == 0))
+    return {
+        "leave_education": leave,
+        "path_high": path(prof.share_by_sex(base.education == 2), True, band),
+        "path_low": path(prof.share_by_sex(base.education == 0), False, band),
+        "path_low_student": path(student_low, False),
+    }
+
+
+def _level_odds(
+    persons: Persons,
+    students: np.ndarray,
+    leave: np.ndarray,
+    start_age: np.ndarray,
+    rates: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    """What brings each cohort (sex, age at the start of the year) to its path next year.
+
+    ``finish_secondary``: the chance that a low-educated student who stays in education
+    obtains upper secondary (and studies on); ``to_high``: that a leaver with upper secondary
+    obtains tertiary; ``to_medium``: that a low-educated leaver obtains upper secondary (the
+    others are early school leavers). All 0 after ``LAST_SCHOOLING_AGE``.
+    """
+    n_ages = rates["path_high"].shape[1]
+    key = persons.female.astype(np.int64) * n_ages + np.minimum(start_age, n_ages - 1)
+    w = persons.weight
+
+    def total(mask=None, rows=None) -> np.ndarray:
+        k, v = (key, w) if rows is None else (key[rows], w[rows])
+        v = v if mask is None else v * mask
+        return np.bincount(k, weights=v, minlength=2 * n_ages).reshape(2, n_ages)
+
+    cohort = total()
+    edu_l = persons.education[leave]
+    stay = np.setdiff1d(students, leave, assume_unique=True)
+    low_staying = total(persons.education[stay] == 0, stay)
+    high_now, low_now = total(persons.education == 2), total(persons.education == 0)
+    could = total(edu_l == 1, leave)
+    could_low = total(edu_l == 0, leave)
+    nxt = np.minimum(np.arange(n_ages) + 1, n_ages - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        finish = _clean(1.0 - rates["path_low_student"][:, nxt] * cohort / low_staying, 1.0)
+        to_high = _clean((rates["path_high"][:, nxt] * cohort - high_now) / could, 1.0)
+        rest = low_now - rates["path_low"][:, nxt] * cohort - low_staying * finish
+        to_medium = _clean(rest / could_low, 1.0)
+    out = {"finish_secondary": finish, "to_high": to_high, "to_medium": to_medium}
+    late = np.arange(n_ages) > LAST_SCHOOLING_AGE
+    for v in out.values():
+        v[:, late] = 0.0
+    return out
 
 
 def _donors(
@@ -261,17 +451,19 @@ def transition(
     uniforms: dict[str, np.ndarray],
     behaviour: Behaviour,
     rates: dict[str, np.ndarray] | None = None,
+    female_share: float | None = None,
 ) -> YearMoves:
     """Advance the persons by one year, in place: ageing, exits and entries, status moves.
 
     The order: everyone ages a year; persons past the maximum age leave and their row is taken
-    by an 18-year-old entrant copied from a base-year 18-year-old (same weight: the Flemish
-    cohorts of 18 and 66 are of similar size, WF Appendix A; mortality before 67 is ignored);
-    students may leave education; then the employed, unemployed and inactive move between
-    statuses (``labour.*`` and :func:`inflow_rates`); employees change employer with the
-    age-specific ``labour.employer_change``. A person who enters a job or moves takes the job of
-    a random worker with the same education (employer, sector, firm size, status; on entry also
-    working time and wage), so employers keep a realistic size and sector mix.
+    by an 18-year-old entrant copied from a base-year 18-year-old (the weights of the year -
+    entrants, deaths, migration, alignment - follow in ``llr_sim.model.demography``);
+    students may leave education and obtain a level; then the employed, unemployed and inactive
+    move between statuses (``labour.*`` and :func:`inflow_rates`); employees change employer
+    with the age-specific ``labour.employer_change``, and some move between employee and
+    self-employed (:func:`_self_employment`). A person who enters a job or moves takes the job
+    of a random worker with the same education (employer, sector, firm size, status; on entry
+    also working time and wage), so employers keep a realistic size and sector mix.
 
     Args:
         persons: The persons, moved in place.
@@ -280,11 +472,13 @@ def transition(
             common random streams of the year and do not depend on the scenario.
         behaviour: The behavioural values of the year.
         rates: The inflow rates (:func:`inflow_rates`), computed from ``base`` if None.
+        female_share: The share of women among the year's entrants (None: as the base year's
+            18-year-olds).
     """
     rates = rates if rates is not None else inflow_rates(base, behaviour)
     old_status = persons.status.copy()
     old_employer = persons.employer.copy()
-    entered = _age_and_enter(persons, base, uniforms["entry"])
+    entered = _age_and_enter(persons, base, uniforms["entry"], female_share)
     # Rates are indexed by the age at the start of the year (the profile moves one year on).
     start_age = np.maximum(np.minimum(persons.age, schema.MAX_AGE + 1) - 1, 0)
     _leave_education(persons, entered, start_age, uniforms["education_exit"], rates)
@@ -303,8 +497,16 @@ def transition(
     return YearMoves(changed_employer, changed_status, entered)
 
 
-def _age_and_enter(persons: Persons, base: Persons, u_entry: np.ndarray) -> np.ndarray:
+def _age_and_enter(
+    persons: Persons, base: Persons, u_entry: np.ndarray, female_share: float | None
+) -> np.ndarray:
     """Everyone ages a year; a row past the maximum age is taken by an 18-year-old entrant.
+
+    The entrant is a copy of a base-year 18-year-old drawn in proportion to the base weights.
+    With ``female_share``, the row's
+    uniform ``u`` first decides the sex (a woman below the share) and then, rescaled to a
+    uniform again, the donor among the base year's 18-year-olds of that sex; the weights of the
+    entrants are set afterwards (``llr_sim.model.demography``).
 
     Returns:
         The rows taken by an entrant.
@@ -312,13 +514,32 @@ def _age_and_enter(persons: Persons, base: Persons, u_entry: np.ndarray) -> np.n
     persons.age += 1
     exits = np.flatnonzero(persons.age > schema.MAX_AGE)
     entered = np.zeros(persons.n, dtype=bool)
-    if len(exits):
-        pool = np.flatnonzero(base.age == schema.MIN_AGE)
-        pick = pool[(u_entry[exits] * len(pool)).astype(np.int64)]
-        for name, column in persons.__dict__.items():
-            if name != "weight":
-                column[exits] = getattr(base, name)[pick]
-        entered[exits] = True
+    if not len(exits):
+        return entered
+    young = base.age == schema.MIN_AGE
+    u = u_entry[exits]
+    pick = np.full(len(exits), -1, dtype=np.int64)
+    if female_share is None:
+        groups = [(np.ones(len(exits), dtype=bool), u, young)]
+    else:
+        woman = u < female_share
+        scaled = np.where(woman, u / female_share, (u - female_share) / (1.0 - female_share))
+        groups = [(woman, scaled, young & base.female), (~woman, scaled, young & ~base.female)]
+    for mine, v, pool_mask in groups:
+        pool = np.flatnonzero(pool_mask)
+        if not len(pool):
+            pool = np.flatnonzero(young)
+        # In proportion to the base weights: an entrant's row then weighs as much as any other
+        # of its cohort, and the cohort has the weighted mix of the base year's 18-year-olds.
+        cum = np.cumsum(base.weight[pool])
+        at = np.searchsorted(cum, v[mine] * cum[-1], side="right")
+        pick[mine] = pool[np.minimum(at, len(pool) - 1)]
+    taken = pick >= 0
+    exits, pick = exits[taken], pick[taken]
+    for name, column in persons.__dict__.items():
+        if name != "weight":
+            column[exits] = getattr(base, name)[pick]
+    entered[exits] = True
     return entered
 
 
@@ -329,10 +550,37 @@ def _leave_education(
     u_edu: np.ndarray,
     rates: dict[str, np.ndarray],
 ) -> None:
-    """Students leave education at the age-specific rate (over the students' rows only)."""
+    """Students leave education at the rate of their age and sex and obtain a level.
+
+    One uniform decides both: below the leaving rate ``r`` the student leaves, and ``u / r``
+    (uniform again) decides the level obtained (:func:`_level_odds`): tertiary below
+    ``to_high`` for one with upper secondary, upper secondary below ``to_medium`` for one
+    without. A low-educated student who studies on may finish secondary school (and may obtain
+    tertiary later). Attainment never falls.
+    """
     students = np.flatnonzero(persons.in_education & ~entered)
-    leave = students[u_edu[students] < rates["leave_education"][start_age[students]]]
+    sex, age = persons.female[students].view(np.int8), start_age[students]
+    r = rates["leave_education"][sex, age]
+    u = u_edu[students]
+    go = u < r
+    odds = _level_odds(persons, students, students[go], start_age, rates)
+    # Those who study on: a low-educated student may finish secondary school ((u - r) / (1 - r)
+    # is a uniform again).
+    stay, s_sex, s_age = students[~go], sex[~go], age[~go]
+    v = (u[~go] - r[~go]) / np.maximum(1.0 - r[~go], 1e-12)
+    finish = (persons.education[stay] == 0) & (v < odds["finish_secondary"][s_sex, s_age])
+    # Those who leave.
+    leave, sex, age = students[go], sex[go], age[go]
     persons.in_education[leave] = False
+    v = u[go] / r[go]
+    edu = persons.education[leave]
+    new = np.where(
+        edu == 1,
+        np.where(v < odds["to_high"][sex, age], 2, 1),
+        np.where((edu == 0) & (v < odds["to_medium"][sex, age]), 1, edu),
+    ).astype(np.int8)
+    persons.education[leave] = np.maximum(edu, new)
+    persons.education[stay[finish]] = 1
 
 
 def _status_and_job_moves(
@@ -360,15 +608,21 @@ def _status_and_job_moves(
     ages = np.arange(256)
 
     u = u_status[working]
+    sex, edu, a = (persons.female.view(np.int8), persons.education, start_age)
+    sex, edu, a = sex[working], edu[working], a[working]
     to_u = u < e_u
-    to_i = ~to_u & (u < e_u + _employed_to_inactive(ages, b)[start_age[working]])
+    e_i = _employed_to_inactive(ages, b)[a] + rates["extra_employed_to_inactive"][sex, edu, a]
+    to_i = ~to_u & (u < e_u + e_i)
     u = u_status[jobless]
+    sex, edu, a = (persons.female.view(np.int8), persons.education, start_age)
+    sex, edu, a = sex[jobless], edu[jobless], a[jobless]
     u_to_e = u < u_e
-    u_to_i = ~u_to_e & (u < u_e + u_i)
+    u_to_i = ~u_to_e & (u < u_e + u_i + rates["extra_unemployed_to_inactive"][sex, edu, a])
     u, a = u_status[inactive], start_age[inactive]
-    i_e = rates["inactive_to_employed"][a]
+    sex, edu = persons.female[inactive].view(np.int8), persons.education[inactive]
+    i_e = rates["inactive_to_employed"][sex, edu, a]
     i_to_e = u < i_e
-    i_to_u = ~i_to_e & (u < i_e + rates["inactive_to_unemployed"][a])
+    i_to_u = ~i_to_e & (u < i_e + rates["inactive_to_unemployed"][sex, edu, a])
     enter_job = np.sort(np.concatenate([jobless[u_to_e], inactive[i_to_e]]))
 
     stay = working[~to_u & ~to_i]
@@ -389,7 +643,63 @@ def _status_and_job_moves(
     _take_jobs(persons, *entry_jobs)
     status[no_donor] = old_status[no_donor]
     _take_jobs(persons, *move_jobs)
-    return stay, movers
+    switched = _self_employment(persons, entered, start_age, uniforms, rates)
+    return stay, np.union1d(movers, switched)
+
+
+def _self_employment(
+    persons: Persons,
+    entered: np.ndarray,
+    start_age: np.ndarray,
+    uniforms: dict[str, np.ndarray],
+    rates: dict[str, np.ndarray],
+) -> np.ndarray:
+    """Moves between employee and self-employed that keep each cohort on its path.
+
+    The self-employed are a growing share of the workers of a cohort as it ages (from 1% at 20
+    to 19% of the men at work at 58 in the base year, WF 2.3); without moves into
+    self-employment a cohort would keep the share it had on entering work, and the number of
+    self-employed would fall as the older ones retire. Per sex and age, the workers who are
+    employees become self-employed (a deficit) or the self-employed employees (a surplus) with
+    the chance that brings the cohort's share to the base year's share at its next age; the
+    mobility uniform from the top decides who (so the movers between employers, at the bottom,
+    are others). One who moves takes the job of a random worker of the other kind with the same
+    education (sector, firm size, employer).
+
+    Returns:
+        The rows that moved.
+    """
+    n_ages = rates["path_self"].shape[1]
+    age = np.minimum(start_age, n_ages - 1)
+    key = persons.female.astype(np.int64) * n_ages + age
+    w = persons.weight
+    status = persons.status
+    working = persons.employed & ~entered
+    employee = working & (status <= PUBLIC)
+    selfemp = working & (status == SELF)
+
+    def total(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(key, weights=w * mask, minlength=2 * n_ages).reshape(2, n_ages)
+
+    nxt = np.minimum(np.arange(n_ages) + 1, n_ages - 1)
+    gap = rates["path_self"][:, nxt] * total(working) - total(selfemp)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        to_self = _clean(gap / total(employee), 1.0)
+        to_employee = _clean(-gap / total(selfemp), 1.0)
+    top = 1.0 - uniforms["mobility"]
+    sex = persons.female.view(np.int8)
+    go_self = np.flatnonzero(employee & (top < to_self[sex, age]))
+    go_employee = np.flatnonzero(selfemp & (top < to_employee[sex, age]))
+    by_level = [persons.education == level for level in range(3)]
+    u = uniforms["donor"]
+    jobs = {}
+    for who, pool in ((go_self, selfemp), (go_employee, employee)):
+        donor = _donors(pool, by_level, who, u)
+        ok = donor >= 0
+        jobs[len(jobs)] = (who[ok], {c: getattr(persons, c)[donor[ok]] for c in _JOB})
+    for who, job in jobs.values():
+        _take_jobs(persons, who, job)
+    return np.sort(np.concatenate([jobs[0][0], jobs[1][0]]))
 
 
 def _take_jobs(persons: Persons, rows: np.ndarray, jobs: dict[str, np.ndarray]) -> None:

@@ -24,6 +24,7 @@ import numpy as np
 from llr_sim.behaviour import decisions as dec
 from llr_sim.behaviour.parameters import Behaviour
 from llr_sim.model.agents import Employers
+from llr_sim.model.demography import Demography
 from llr_sim.model.engine import DRAW_AHEAD_MIB, Engine
 from llr_sim.model.persons import (
     LABOUR_DRAWS,
@@ -216,6 +217,8 @@ class World:
         self.persons = Persons.from_frame(population.persons)
         self.base = self.persons.copy()
         self.rates = inflow_rates(self.base, behaviour)
+        #: The weights from year to year: entrants, deaths, migration, the alignment.
+        self.demography = Demography(behaviour)
         self.employers = Employers(
             population.employers, behaviour, streams.rng(first_year, "employers")
         )
@@ -244,7 +247,10 @@ class World:
         made = self.engine.draws(self.streams, year, plan[: len(LABOUR_DRAWS) if moving else 0])
         if moving:
             uniforms = {purpose: made[purpose][0] for purpose in LABOUR_DRAWS}
-            moves = transition(p, self.base, uniforms, b, self.rates)
+            share = self.demography.entrant_female_share(year)
+            self.demography.before_ageing(p)
+            moves = transition(p, self.base, uniforms, b, self.rates, share)
+            self.demography.apply(p, moves.entered, year)
             del uniforms, made
         else:
             none = np.zeros(n, dtype=bool)

@@ -66,7 +66,10 @@ def test_the_premium_moves_time_credit_takers(population):
     assert (vok & ~cf.trained).any(), "the premium adds no time-credit trainee"
 
 
-def test_a_larger_budget_for_the_low_educated_reaches_them(population):
+def test_a_larger_budget_for_the_low_educated_reaches_them():
+    # Few of the low educated are moved by the extra credit (most of it is spent on courses
+    # they take anyway, issue 12): a scale at which a few hundred of them are in the rows.
+    population = cached_population(0.01, 0)
     base = _run(population, "portable_budget", years=4)
     targeted = _run(population, "portable_budget_targeted", years=4)
     spent_base = spent_targeted = 0.0

@@ -1,0 +1,200 @@
+"""The persons' weights from year to year: entrants, leavers, deaths, migration and alignment.
+
+Persons are rows whose weights change; no row is added or removed, so every policy layer's state
+stays row-aligned with the world (a budget, a last use of loopbaancheques). Each year, after
+everyone has aged (``persons.transition``):
+
+- **leavers**: a row that reaches 67 leaves; its row is taken by an 18-year-old **entrant**
+  copied from a base-year 18-year-old of the same sex. The entrants of a sex together weigh the
+  real cohort (the 1 January 2021 population aged ``18 - (year - 2021)``, Statbel), and their
+  rows have the cohort's sex ratio (the split is drawn with the entry uniform);
+- **deaths**: every other row's weight falls by its probability of dying over the year
+  (Belgian q by age and sex at the Flemish level, ``llr_sim.population.demography``): the
+  expected deaths, without noise;
+- **net migration**: each (sex, age) cell gains (or loses) the projection's net migrants per
+  person. Arrivals are spread over the cell's rows in proportion to weight times the migrants'
+  odds (``demography.migrants.*``: migrants are as residents of the same age and sex, except
+  that fewer work on arrival and their education may differ; assumptions with a range); a net
+  departure takes the same share from every row. The net migrants into age 18 are the cohort's
+  migration between 2021 and its 18th birthday (children arrive with their parents);
+- **alignment**: the weights of each sex and five-year band are scaled to the projection's
+  total (as LIAM2 and the Belgian dynamic models align); the factors are recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from llr_sim.behaviour.parameters import Behaviour
+from llr_sim.model.persons import Persons
+from llr_sim.population import demography as demo
+from llr_sim.population.demography import ALIGN_BANDS, SEXES, Projection
+
+_AGES = demo.MAX_AGE + 1
+_BAND_OF_AGE = np.full(_AGES + 1, -1, dtype=np.int8)
+for _i, (_lo, _hi) in enumerate(ALIGN_BANDS):
+    _BAND_OF_AGE[_lo : _hi + 1] = _i
+BAND_LABELS = tuple(f"{lo}-{hi}" for lo, hi in ALIGN_BANDS)
+
+
+def projection_for(b: Behaviour) -> Projection:
+    """The projection under the behaviour's Flemish mortality factors."""
+    return demo.projection(
+        float(b["demography.mortality_factor.men"]), float(b["demography.mortality_factor.women"])
+    )
+
+
+@dataclass
+class Components:
+    """One year's demographic accounts by sex and age reached (2, 68: ages 0..67), in persons.
+
+    ``stock`` is last year's stock aged on (age ``a`` holds last year's ``a - 1``; 67 those who
+    leave); then ``stock - leavers + entrants - deaths + migration + alignment`` is the new
+    stock (``new_stock``), cell by cell.
+    """
+
+    stock: np.ndarray
+    leavers: np.ndarray
+    entrants: np.ndarray
+    deaths: np.ndarray
+    migration: np.ndarray
+    alignment: np.ndarray
+    new_stock: np.ndarray
+
+
+#: Columns of the accounts: the age reached this year, 0..67 (67: those who leave).
+_COLS = _AGES + 1
+
+
+def _cells(p: Persons) -> np.ndarray:
+    return p.female.astype(np.int64) * _COLS + np.minimum(p.age, _AGES)
+
+
+def _sum(cell: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return np.bincount(cell, weights=values, minlength=2 * _COLS).reshape(2, _COLS)
+
+
+class Demography:
+    """The projection the world follows and the yearly weights it gives the persons.
+
+    Args:
+        behaviour: The behaviour of the base year (mortality factors, the migrants' odds).
+    """
+
+    def __init__(self, behaviour: Behaviour):
+        self.projection = projection_for(behaviour)
+        self.employed_odds = float(behaviour["demography.migrants.employed_odds"])
+        self.education_odds = np.array(
+            [float(behaviour["demography.migrants.low_educated_odds"]), 1.0, 1.0]
+        )
+        #: Each year's record (provenance) and the last year's accounts (for checks).
+        self.log: list[dict] = []
+        self.last: Components | None = None
+        self._leaving = np.zeros(2)
+
+    def entrant_female_share(self, year: int) -> float:
+        """The share of women in the cohort that turns 18 in ``year``."""
+        table = self.projection.entrants_table(year)
+        return float(table[1] / table.sum())
+
+    def before_ageing(self, p: Persons) -> None:
+        """Note who will leave this year (their rows are taken by entrants): weight by sex."""
+        going = p.age >= demo.MAX_AGE
+        self._leaving = np.bincount(
+            p.female[going].view(np.int8), weights=p.weight[going], minlength=2
+        )
+
+    def apply(self, p: Persons, entered: np.ndarray, year: int) -> None:
+        """This year's weights: leavers, entrants, deaths, migration, alignment (see module).
+
+        Call :meth:`before_ageing` before the persons age.
+        """
+        proj, t = self.projection, year - 1 - demo.FIRST_YEAR
+        cell, sex = _cells(p), p.female.view(np.int8)
+        left = self._leaving
+        stayers = np.where(entered, 0.0, p.weight)
+        stock = _sum(cell, stayers)
+        stock[:, _AGES] = left
+        leavers = np.zeros_like(stock)
+        leavers[:, _AGES] = left
+        start_age = np.maximum(np.minimum(p.age, _AGES) - 1, 0)
+        weight = stayers * proj.survival[sex, start_age]
+        deaths = stock - leavers - _sum(cell, weight)
+        table = proj.entrants_table(year)
+        rows = np.bincount(sex[entered], minlength=2)
+        table = np.where(rows > 0, table, 0.0)
+        per_row = np.divide(table, rows, out=np.zeros(2), where=rows > 0)
+        weight = np.where(entered, per_row[sex], weight)
+        entrants = np.zeros_like(stock)
+        entrants[:, demo.MIN_AGE] = table
+        # Net migrants per cell: the rate times the cell at the start of the year; into age 18,
+        # the cohort's migration between 2021 and its 18th birthday.
+        mass = _sum(cell, stayers * proj.migration_rate[t][sex, start_age])
+        mass[:, demo.MIN_AGE] = np.where(rows > 0, proj.at(year)[:, demo.MIN_AGE] - table, 0.0)
+        weight = self._migrate(p, cell, weight, mass)
+        before = _sum(cell, weight)
+        migration = before - (stock - leavers + entrants - deaths)
+        weight, factors = self._align(p, weight, year)
+        after = _sum(cell, weight)
+        self.last = Components(stock, leavers, entrants, deaths, migration, after - before, after)
+        p.weight = weight  # a new array: last year's outcomes keep their own copy
+        self.log.append(self._record(year, factors))
+
+    def _migrate(self, p: Persons, cell: np.ndarray, weight: np.ndarray, mass: np.ndarray):
+        """Spread each cell's net migrants over its rows (arrivals by the migrants' odds)."""
+        odds = self.education_odds[p.education] * np.where(p.employed, self.employed_odds, 1.0)
+        flat_mass = mass.ravel()
+        share_w = weight * odds
+        denom = np.bincount(cell, weights=share_w, minlength=len(flat_mass))
+        total = np.bincount(cell, weights=weight, minlength=len(flat_mass))
+        m = flat_mass[cell]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gain = np.where(denom[cell] > 0, m * share_w / denom[cell], 0.0)
+            loss = np.where(total[cell] > 0, weight * m / total[cell], 0.0)
+        return np.maximum(weight + np.where(m > 0, gain, loss), 0.0)
+
+    def _align(self, p: Persons, weight: np.ndarray, year: int):
+        """Scale each (sex, five-year band) to the projection; returns weights and factors."""
+        band = _BAND_OF_AGE[np.minimum(p.age, _AGES)].astype(np.int64)
+        key = p.female.astype(np.int64) * len(ALIGN_BANDS) + band
+        have = np.bincount(key, weights=weight, minlength=2 * len(ALIGN_BANDS))
+        target = np.array(
+            [
+                self.projection.band_total(year, lo, hi, s)
+                for s in range(2)
+                for lo, hi in ALIGN_BANDS
+            ]
+        )
+        factor = np.divide(target, have, out=np.ones_like(target), where=have > 0)
+        return weight * factor[key], (have, target, factor)
+
+    def _record(self, year: int, factors) -> dict:
+        c = self.last
+        have, target, factor = factors
+
+        def by_sex(x: np.ndarray) -> dict[str, float]:
+            return {s: round(float(x[i].sum()), 1) for i, s in enumerate(SEXES)}
+
+        k = len(ALIGN_BANDS)
+        return {
+            "year": year,
+            "entrants": by_sex(c.entrants),
+            "leavers": by_sex(c.leavers),
+            "deaths": by_sex(c.deaths),
+            "net_migration": by_sex(c.migration),
+            "alignment": {
+                s: {
+                    BAND_LABELS[j]: {
+                        "before": round(float(have[i * k + j]), 1),
+                        "target": round(float(target[i * k + j]), 1),
+                        "factor": round(float(factor[i * k + j]), 6),
+                    }
+                    for j in range(k)
+                }
+                for i, s in enumerate(SEXES)
+            },
+            "largest_adjustment_pct": round(float(np.abs(factor - 1).max() * 100), 3),
+            "persons_18_66": round(float(c.new_stock.sum()), 1),
+        }

@@ -1,0 +1,187 @@
+"""The moving population: cohort accounting, attainment, alignment, determinism (issue 11)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from llr_sim.behaviour.parameters import load_behaviour
+from llr_sim.errors import InputError
+from llr_sim.model.demography import projection_for
+from llr_sim.model.engine import Engine
+from llr_sim.model.streams import Streams
+from llr_sim.model.world import World
+from llr_sim.population import demography as demo
+from llr_sim.simulation import cached_population
+
+SCALE = 0.01
+LAST = 2035
+
+
+def _run(scale=SCALE, seed=0, last=LAST, population=None):
+    """The world moved year by year; yields (year, persons copy, accounts)."""
+    pop = population if population is not None else cached_population(scale, seed)
+    b = load_behaviour()
+    world = World(pop, lambda y: b, Streams(seed, 0), demo.FIRST_YEAR, Engine(background=False))
+    out = []
+    for year in range(demo.FIRST_YEAR, last + 1):
+        w = world.move(year)
+        out.append((year, world.persons.copy(), world.demography.last))
+        world.complete(w)
+    return world, out
+
+
+@pytest.fixture(scope="module")
+def moved():
+    return _run()
+
+
+def _by_cell(p, values):
+    cell = p.female.astype(np.int64) * 68 + np.minimum(p.age, 67)
+    return np.bincount(cell, weights=values, minlength=136).reshape(2, 68)
+
+
+def test_cohort_accounting_by_age_and_sex(moved):
+    """stock + entrants - leavers - deaths + migration (+ alignment) = next stock, per cell."""
+    _, years = moved
+    for (_, before, _), (year, after, acc) in zip(years, years[1:], strict=False):
+        # Last year's stock aged on: age a holds last year's a - 1; 67 are those who leave.
+        aged = np.zeros((2, 68))
+        last = _by_cell(before, before.weight)
+        aged[:, 1:] = last[:, :-1]
+        np.testing.assert_allclose(acc.stock, aged, rtol=1e-9, atol=1e-6)
+        new = acc.stock - acc.leavers + acc.entrants - acc.deaths + acc.migration + acc.alignment
+        np.testing.assert_allclose(new, acc.new_stock, rtol=1e-9, atol=1e-6)
+        np.testing.assert_allclose(acc.new_stock, _by_cell(after, after.weight), atol=1e-6)
+        assert acc.new_stock[:, 67].sum() == pytest.approx(0.0, abs=1e-6), year
+        assert (acc.deaths >= 0).all() and acc.deaths[:, 19:67].sum() > 0
+        assert acc.leavers[:, 67].sum() > 0
+
+
+def test_entrants_are_the_cohort_table(moved):
+    world, years = moved
+    table = demo.load_data().stock  # 1 January 2021 by single age
+    for year, _, acc in years[1:]:
+        cohort = table[:, 18 - (year - 2021)]
+        np.testing.assert_allclose(acc.entrants[:, 18], cohort, rtol=1e-9)
+        log = next(r for r in world.demography.log if r["year"] == year)
+        assert log["entrants"]["M"] + log["entrants"]["F"] == pytest.approx(cohort.sum(), rel=0.02)
+
+
+def test_alignment_totals_are_met(moved):
+    world, years = moved
+    proj = world.demography.projection
+    for year, p, _ in years[1:]:
+        for s in range(2):
+            for lo, hi in demo.ALIGN_BANDS:
+                mask = (p.female == bool(s)) & (p.age >= lo) & (p.age <= hi)
+                assert p.weight[mask].sum() == pytest.approx(
+                    proj.band_total(year, lo, hi, s), rel=1e-9
+                )
+    # The published level of 1 January 2025 and the projection's growth 2023-2033.
+    p2025 = next(p for y, p, _ in years if y == 2025)
+    assert p2025.weight[p2025.age <= 64].sum() == pytest.approx(4_057_347, rel=0.005)
+
+    def band(year, lo, hi):
+        p = next(q for y, q, _ in years if y == year)
+        return p.weight[(p.age >= lo) & (p.age <= hi)].sum()
+
+    assert 100 * (band(2033, 18, 39) / band(2023, 18, 39) - 1) == pytest.approx(6, abs=1.5)
+    assert 100 * (band(2033, 40, 66) / band(2023, 40, 66) - 1) == pytest.approx(-2, abs=1.5)
+
+
+def test_a_misaligned_population_is_aligned_and_the_factor_recorded():
+    pop = cached_population(SCALE, 0)
+    persons = pop.persons.copy()
+    persons["weight"] = persons["weight"] * np.where(persons["age"] < 40, 1.1, 1.0)
+    shifted = type(pop)(persons=persons, employers=pop.employers, meta=dict(pop.meta))
+    world, years = _run(population=shifted, last=2022)
+    log = world.demography.log[0]
+    assert log["largest_adjustment_pct"] > 5
+    young = log["alignment"]["F"]["25-29"]
+    assert young["factor"] < 0.95 and young["before"] > young["target"]
+    p = years[-1][1]
+    assert p.weight[p.age <= 64].sum() == pytest.approx(
+        world.demography.projection.band_total(2022, 18, 64), rel=1e-9
+    )
+
+
+def test_no_persons_attainment_falls_and_the_share_high_rises(moved):
+    _, years = moved
+    for (_, before, _), (year, after, _) in zip(years, years[1:], strict=False):
+        same = after.age == before.age + 1  # not a new entrant in the row
+        assert (after.education[same] >= before.education[same]).all(), year
+    share = []
+    esl = []
+    for _, p, _ in years:
+        adult = (p.age >= 25) & (p.age <= 64)
+        share.append(p.weight[adult & (p.education == 2)].sum() / p.weight[adult].sum())
+        young = p.age <= 24
+        early = young & (p.education == 0) & ~p.in_education
+        esl.append(p.weight[early].sum() / p.weight[young].sum())
+    assert all(b > a for a, b in zip(share[1:], share[2:], strict=False)), share
+    assert all(0.04 <= x <= 0.07 for x in esl), esl
+
+
+def test_students_obtain_a_level_on_leaving(moved):
+    _, years = moved
+    (_, before, _), (_, after, _) = years[3], years[4]
+    same = after.age == before.age + 1
+    left = same & before.in_education & ~after.in_education & (before.age < 30)
+    rose = after.education[left] > before.education[left]
+    assert left.sum() > 50 and rose.mean() > 0.3
+
+
+def test_the_self_employed_share_stays_near_the_base_year(moved):
+    _, years = moved
+
+    def share(p):
+        work = p.status <= 2
+        return p.weight[p.status == 2].sum() / p.weight[work].sum()
+
+    first, last = share(years[0][1]), share(years[-1][1])
+    assert last == pytest.approx(first, abs=0.01)
+
+
+def test_the_same_seed_gives_the_same_weights_bit_for_bit():
+    _, a = _run(last=2024)
+    _, b = _run(last=2024)
+    for (_, p, _), (_, q, _) in zip(a, b, strict=True):
+        assert np.array_equal(p.weight, q.weight)
+        assert np.array_equal(p.education, q.education)
+        assert np.array_equal(p.status, q.status)
+
+
+def test_the_projection_follows_its_anchors():
+    proj = projection_for(load_behaviour())
+    fit = proj.fit
+    assert fit["pop_18_64_2025"]["projected"] == pytest.approx(4_057_347, rel=1e-9)
+    for band in ("18-39", "40-66"):
+        g = fit["growth_2023_2033_pct"][band]
+        assert g["projected"] == pytest.approx(g["target"], abs=0.01)
+    # Cohort-component accounting within the projection: survival times migration.
+    s21, s22 = proj.at(2021), proj.at(2022)
+    expected = s21[:, 17:66] * (proj.survival[:, 17:66] + proj.migration_rate[0][:, 17:66])
+    np.testing.assert_allclose(s22[:, 18:67], expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("anchors.csv", "anchor_id,sex,value\npop_18_64,M,x\n", "expected a number"),
+        ("net_migration.csv", "year,international_balance\n2018,1\n", "missing column"),
+        ("anchors.csv", "anchor_id,sex,value\npop_18_64,M,1\n", "no row for pop_18_64 F"),
+    ],
+)
+def test_a_damaged_demography_file_is_named(tmp_path, name, text, message):
+    for f in demo.default_dir().glob("*.csv"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    (tmp_path / name).write_text(text)
+    with pytest.raises(InputError) as err:
+        demo.load_data(str(tmp_path))
+    assert name in str(err.value) and message in str(err.value)
+
+
+def test_a_missing_demography_file_is_named(tmp_path):
+    with pytest.raises(InputError, match="demography data file not found"):
+        demo.load_data(str(tmp_path))
