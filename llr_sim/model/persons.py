@@ -331,33 +331,81 @@ def _schooling_rates(base: Persons, prof: _Profile, nxt: np.ndarray) -> dict[str
     st = prof.share_by_sex(base.in_education)
     band = (ages >= 25) & (ages <= 34)
 
-    def path(share: np.ndarray, rising: bool, end: np.ndarray | None = None) -> np.ndarray:
-        """Monotone in age, reaching (after 25) a level whose 25-34 mean is the base's."""
+    def path(share: np.ndarray, rising: bool) -> np.ndarray:
+        """Monotone in age over the ages at which a cohort's level may change."""
         out = share.copy()
-        lo, hi = schema.MIN_AGE, LAST_SCHOOLING_AGE + 2  # the ages a cohort's level may change
+        lo, hi = schema.MIN_AGE, LAST_SCHOOLING_AGE + 2
         for sex in range(2):
             out[sex, lo:hi] = _monotone(share[sex, lo:hi], rising)
         out[:, :lo] = out[:, lo : lo + 1]
         out[:, hi:] = out[:, hi - 1 : hi]
-        if end is None:
-            return out
-        goal = share[:, band].mean(axis=1)
-        level = goal.copy()
-        for _ in range(40):  # the level where the 25-34 mean of the path meets the base's
-            bounded = np.minimum(out, level[:, None]) if rising else np.maximum(out, level[:, None])
-            gap = goal - bounded[:, band].mean(axis=1)
-            level = level + gap
-        return np.minimum(out, level[:, None]) if rising else np.maximum(out, level[:, None])
+        return out
 
     with np.errstate(divide="ignore", invalid="ignore"):
         leave = _clean(1.0 - st[:, nxt] / st)
-    student_low = prof.share_by_sex(base.in_education & (base.education == 0))
-    return {
+    rates = {
         "leave_education": leave,
-        "path_high": path(prof.share_by_sex(base.education == 2), True, band),
-        "path_low": path(prof.share_by_sex(base.education == 0), False, band),
-        "path_low_student": path(student_low, False),
+        "path_high": path(prof.share_by_sex(base.education == 2), True),
+        "path_low": path(prof.share_by_sex(base.education == 0), False),
+        "path_low_student": path(
+            prof.share_by_sex(base.in_education & (base.education == 0)), False
+        ),
     }
+    # The cohorts lag the path where it rises faster than students leave (the base's step
+    # between 24 and 25): from 25 on the path is raised until a cohort followed in expectation
+    # reaches the base year's share high educated at 25-34 (54.3% in 2022, by sex).
+    in_band = (base.age >= 25) & (base.age <= 34)
+    goal = np.array(
+        [
+            np.average(
+                base.education[in_band & (base.female == f)] == 2,
+                weights=base.weight[in_band & (base.female == f)],
+            )
+            if (in_band & (base.female == f)).any()
+            else 0.0
+            for f in (False, True)
+        ]
+    )
+    raw = rates["path_high"].copy()
+    lift = np.zeros(2)
+    for _ in range(30):
+        rates["path_high"] = np.minimum(raw + lift[:, None] * (ages >= 25), 1.0)
+        reached = _expected_high(base, rates)[:, band].mean(axis=1)
+        lift = np.clip(lift + (goal - reached), 0.0, 0.5)
+    return rates
+
+
+def _expected_high(base: Persons, rates: dict[str, np.ndarray]) -> np.ndarray:
+    """(2, ages) the share high educated of a cohort of base-year 18-year-olds, in expectation.
+
+    The same steps as :func:`_level_odds` on the cohort's masses: students (by level) leave at
+    the rate of their age; low students who stay finish secondary as the path of low students
+    asks; leavers with upper secondary obtain tertiary as far as the path asks and they suffice.
+    """
+    n_ages = rates["path_high"].shape[1]
+    out = np.zeros((2, n_ages))
+    young = base.age == schema.MIN_AGE
+    for s in range(2):
+        mine = young & (base.female == bool(s))
+        w = base.weight[mine] / max(float(base.weight[mine].sum()), 1e-12)
+        edu, study = base.education[mine], base.in_education[mine]
+        studying = np.bincount(edu, weights=w * study, minlength=3)
+        done = np.bincount(edu, weights=w * ~study, minlength=3)
+        for a in range(schema.MIN_AGE, min(LAST_SCHOOLING_AGE + 1, n_ages - 1)):
+            out[s, a] = studying[2] + done[2]
+            gone = rates["leave_education"][s, a] * studying
+            studying = studying - gone
+            finish = max(studying[0] - rates["path_low_student"][s, a + 1], 0.0)
+            studying[0], studying[1] = studying[0] - finish, studying[1] + finish
+            need = rates["path_high"][s, a + 1] - (studying[2] + done[2] + gone[2])
+            graduates = min(max(need, 0.0), gone[1])
+            low_left = done[0] + gone[0] + studying[0] - rates["path_low"][s, a + 1]
+            medium = min(max(low_left, 0.0), gone[0])
+            done = done + np.array(
+                [gone[0] - medium, gone[1] - graduates + medium, gone[2] + graduates]
+            )
+        out[s, min(LAST_SCHOOLING_AGE + 1, n_ages - 1) :] = studying[2] + done[2]
+    return out
 
 
 def _level_odds(
