@@ -350,6 +350,7 @@ def _schooling_rates(base: Persons, prof: _Profile, nxt: np.ndarray) -> dict[str
         "path_low_student": path(
             prof.share_by_sex(base.in_education & (base.education == 0)), False
         ),
+        "path_student_high": path(prof.share_by_sex(base.education == 2, base.in_education), True),
     }
     # The cohorts lag the path where it rises faster than students leave (the base's step
     # between 24 and 25): from 25 on the path is raised until a cohort followed in expectation
@@ -380,7 +381,8 @@ def _expected_high(base: Persons, rates: dict[str, np.ndarray]) -> np.ndarray:
 
     The same steps as :func:`_level_odds` on the cohort's masses: students (by level) leave at
     the rate of their age; low students who stay finish secondary as the path of low students
-    asks; leavers with upper secondary obtain tertiary as far as the path asks and they suffice.
+    asks, medium students who stay obtain a bachelor as the share high among students asks;
+    leavers with upper secondary obtain tertiary as far as the path asks and they suffice.
     """
     n_ages = rates["path_high"].shape[1]
     out = np.zeros((2, n_ages))
@@ -396,7 +398,9 @@ def _expected_high(base: Persons, rates: dict[str, np.ndarray]) -> np.ndarray:
             gone = rates["leave_education"][s, a] * studying
             studying = studying - gone
             finish = max(studying[0] - rates["path_low_student"][s, a + 1], 0.0)
-            studying[0], studying[1] = studying[0] - finish, studying[1] + finish
+            wanted = rates["path_student_high"][s, a + 1] * studying.sum() - studying[2]
+            bachelor = min(max(wanted, 0.0), studying[1])
+            studying = studying + np.array([-finish, finish - bachelor, bachelor])
             need = rates["path_high"][s, a + 1] - (studying[2] + done[2] + gone[2])
             graduates = min(max(need, 0.0), gone[1])
             low_left = done[0] + gone[0] + studying[0] - rates["path_low"][s, a + 1]
@@ -418,9 +422,11 @@ def _level_odds(
     """What brings each cohort (sex, age at the start of the year) to its path next year.
 
     ``finish_secondary``: the chance that a low-educated student who stays in education
-    obtains upper secondary (and studies on); ``to_high``: that a leaver with upper secondary
-    obtains tertiary; ``to_medium``: that a low-educated leaver obtains upper secondary (the
-    others are early school leavers). All 0 after ``LAST_SCHOOLING_AGE``.
+    obtains upper secondary (and studies on); ``bachelor``: that a student with upper secondary
+    who stays obtains a first tertiary degree (and studies on, for a master); ``to_high``: that
+    a leaver with upper secondary obtains tertiary; ``to_medium``: that a low-educated leaver
+    obtains upper secondary (the others are early school leavers). All 0 after
+    ``LAST_SCHOOLING_AGE``.
     """
     n_ages = rates["path_high"].shape[1]
     key = persons.female.astype(np.int64) * n_ages + np.minimum(start_age, n_ages - 1)
@@ -434,17 +440,27 @@ def _level_odds(
     cohort = total()
     edu_l = persons.education[leave]
     stay = np.setdiff1d(students, leave, assume_unique=True)
-    low_staying = total(persons.education[stay] == 0, stay)
+    edu_s = persons.education[stay]
+    low_staying, medium_staying = total(edu_s == 0, stay), total(edu_s == 1, stay)
+    staying, high_staying = total(None, stay), total(edu_s == 2, stay)
     high_now, low_now = total(persons.education == 2), total(persons.education == 0)
     could = total(edu_l == 1, leave)
     could_low = total(edu_l == 0, leave)
     nxt = np.minimum(np.arange(n_ages) + 1, n_ages - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         finish = _clean(1.0 - rates["path_low_student"][:, nxt] * cohort / low_staying, 1.0)
-        to_high = _clean((rates["path_high"][:, nxt] * cohort - high_now) / could, 1.0)
+        wanted = rates["path_student_high"][:, nxt] * staying - high_staying
+        bachelor = _clean(wanted / medium_staying, 1.0)
+        gained = high_now + bachelor * medium_staying
+        to_high = _clean((rates["path_high"][:, nxt] * cohort - gained) / could, 1.0)
         rest = low_now - rates["path_low"][:, nxt] * cohort - low_staying * finish
         to_medium = _clean(rest / could_low, 1.0)
-    out = {"finish_secondary": finish, "to_high": to_high, "to_medium": to_medium}
+    out = {
+        "finish_secondary": finish,
+        "bachelor": bachelor,
+        "to_high": to_high,
+        "to_medium": to_medium,
+    }
     late = np.arange(n_ages) > LAST_SCHOOLING_AGE
     for v in out.values():
         v[:, late] = 0.0
@@ -616,7 +632,9 @@ def _leave_education(
     # is a uniform again).
     stay, s_sex, s_age = students[~go], sex[~go], age[~go]
     v = (u[~go] - r[~go]) / np.maximum(1.0 - r[~go], 1e-12)
-    finish = (persons.education[stay] == 0) & (v < odds["finish_secondary"][s_sex, s_age])
+    s_edu = persons.education[stay]
+    finish = (s_edu == 0) & (v < odds["finish_secondary"][s_sex, s_age])
+    bachelor = (s_edu == 1) & (v < odds["bachelor"][s_sex, s_age])
     # Those who leave.
     leave, sex, age = students[go], sex[go], age[go]
     persons.in_education[leave] = False
@@ -629,6 +647,7 @@ def _leave_education(
     ).astype(np.int8)
     persons.education[leave] = np.maximum(edu, new)
     persons.education[stay[finish]] = 1
+    persons.education[stay[bachelor]] = 2
 
 
 def _status_and_job_moves(
