@@ -40,8 +40,9 @@ class Persons:
     """The columns of the population that change over time (numpy arrays, one row a person).
 
     Rows are persons; a person who passes the maximum age leaves and the row is taken by an
-    18-year-old entrant (see :func:`transition`), so the arrays keep their length and the
-    scenario and counterfactual runs stay row-aligned.
+    18-year-old entrant (see :func:`transition`), so the arrays keep their length and every
+    policy layer stays row-aligned with the world. Deaths, migration and the alignment to the
+    projection change the weights (``llr_sim.model.demography``), a new array each year.
     """
 
     weight: np.ndarray
