@@ -8,6 +8,7 @@ axes and the source line. Save it with :func:`llr_sim.reporting.style.save_figur
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 
 import numpy as np
@@ -17,12 +18,22 @@ from matplotlib.lines import Line2D
 
 from llr_sim.reporting import labels
 from llr_sim.reporting.data import (
+    ADULT_BANDS,
+    AGE_BANDS,
+    EDUCATION,
     GROUP_ORDER,
     INSTRUMENTS,
+    SEXES,
     assumption_labels,
+    education_shares,
     has_ci,
+    high_share_by_band,
     last_year,
+    model_band,
     ordered_groups,
+    population_by,
+    population_cross,
+    projection_table,
     select,
 )
 from llr_sim.reporting.style import (
@@ -57,11 +68,11 @@ def _instruments(ind: pd.DataFrame, indicator: str) -> list[str]:
     return [i for i in INSTRUMENTS if i in present]
 
 
-def _no_data(ax, lang: str) -> None:
+def _no_data(ax, lang: str, message: str | None = None) -> None:
     ax.text(
         0.5,
         0.5,
-        "geen gegevens" if lang == "nl" else "no data",
+        message or ("geen gegevens" if lang == "nl" else "no data"),
         ha="center",
         va="center",
         transform=ax.transAxes,
@@ -348,7 +359,18 @@ def budgets(ind: pd.DataFrame, source: Source, lang: str = "nl") -> Figure:
         "en": "Budgets and unused rights",
     }[lang]
     fig, (left, right) = new_figure(title, source, lang, ncols=2, size=(9, 4.6))
-    for ax, indicator in ((left, "unused_balance_eur"), (right, "portability_events")):
+    panels = ((left, "unused_balance_eur"), (right, "portability_events"))
+    # A scenario without personal budgets (the status quo) has only zeros here: say so rather
+    # than draw two flat lines on axes ticked 0,0 ... 0,0.
+    none = all(
+        not len(_instruments(ind, name)) and not select(ind, name)["value"].fillna(0).any()
+        for _, name in panels
+    )
+    for ax, indicator in panels:
+        if none:
+            _no_data(ax, lang, labels.text("no_budgets", lang))
+            ax.set_title(labels.indicator(indicator, lang))
+            continue
         if select(ind, indicator).empty and not len(_instruments(ind, indicator)):
             _no_data(ax, lang)
             ax.set_title(labels.indicator(indicator, lang))
@@ -713,4 +735,304 @@ def composition(persons: pd.DataFrame, source: Source, lang: str = "nl") -> Figu
         ax.grid(axis="y", visible=False)
         _unit_axis(ax, "persons", lang, axis="x")
         ax.set_title(labels.group_by(by, lang))
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# The population over the years
+
+
+def _with_source(source: Source, words: str) -> Source:
+    """The source line with the outside data the chart draws (the projection, published data)."""
+    return dataclasses.replace(source, extra=", ".join(p for p in (source.extra, words) if p))
+
+
+def _span_axis(ax, years) -> None:
+    """Ticks over every year from the first to the last (published years may leave gaps)."""
+    years = sorted({int(y) for y in years})
+    if not years:
+        return
+    first, last = years[0], years[-1]
+    step = 1 if last - first <= 10 else 2 if last - first <= 24 else 5
+    ticks = list(range(first, last + 1, step))
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.set_xlim(first - 0.5, last + 0.5)
+    ax.set_xlabel("")
+
+
+def _period(ind: pd.DataFrame) -> str:
+    years = sorted(int(y) for y in select(ind, "population")["year"].unique())
+    return f"{years[0]}-{years[-1]}" if years else ""
+
+
+def _projection_marks(ax, years, values, colour: str) -> None:
+    ax.plot(
+        years,
+        values,
+        linestyle="",
+        marker="o",
+        markersize=5,
+        markerfacecolor="white",
+        markeredgecolor=colour,
+        markeredgewidth=1.3,
+        zorder=3,
+    )
+
+
+def _style_handles(lang: str, published: str | None = None) -> tuple[list, list[str]]:
+    """Legend entries that say what a line and a marker are (colours are named separately)."""
+    handles = [Line2D([], [], color=GREY, linewidth=2)]
+    names = [labels.population_word("model", lang)]
+    if published is None:
+        handles.append(
+            Line2D([], [], linestyle="", marker="o", markerfacecolor="white", color=GREY)
+        )
+        names.append(labels.population_word("projection", lang))
+    else:
+        handles.append(Line2D([], [], linestyle="", marker="D", markersize=5, color=GREY))
+        names.append(published)
+    return handles, names
+
+
+def _legend_rows(fig: Figure, rows: list[tuple[list, list[str]]]) -> None:
+    """A legend below the plots with one row per kind of entry (colours, then line styles).
+
+    Matplotlib fills a legend's columns first; the rows are padded with blank entries and
+    reordered so that each kind of entry reads along its own row.
+    """
+    rows = [(h, n) for h, n in rows if h]
+    ncols = max(len(h) for h, _ in rows)
+    blank = Line2D([], [], linestyle="", marker="")
+    grid = [
+        (list(h) + [blank] * (ncols - len(h)), list(n) + [""] * (ncols - len(n))) for h, n in rows
+    ]
+    handles = [grid[r][0][c] for c in range(ncols) for r in range(len(grid))]
+    names = [grid[r][1][c] for c in range(ncols) for r in range(len(grid))]
+    legend_below(fig, handles, names, ncols=ncols)
+
+
+def _colour_handles(groups, lang: str, by: str) -> tuple[list, list[str]]:
+    handles = [Line2D([], [], color=group_colour(g), linewidth=2) for g in groups]
+    return handles, [labels.group(g, lang, by) for g in groups]
+
+
+def _persons_axis(ax, lang: str, top: float) -> None:
+    ax.set_ylim(0, top * 1.08)
+    _unit_axis(ax, "persons", lang)
+
+
+def _age_panel(ax, ind: pd.DataFrame, projection: pd.DataFrame | None, lang: str) -> float:
+    """Population per age band (both sexes), model lines and projection markers; returns the top."""
+    model = population_by(ind, "age_band")
+    proj = projection_table(projection) if projection is not None else pd.DataFrame()
+    top = 0.0
+    for band in [b for b in AGE_BANDS if b in model.columns]:
+        colour = group_colour(band)
+        ax.plot(model.index, model[band], color=colour)
+        top = max(top, float(model[band].max()))
+        if band in proj.columns:
+            shown = proj[band].reindex(model.index)
+            _projection_marks(ax, shown.index, shown.to_numpy(), colour)
+    return top
+
+
+def _education_panel(
+    ax, ind: pd.DataFrame, lang: str, published: pd.DataFrame | None, since: int
+) -> list[int]:
+    """Shares of the low, medium and high educated of 25-66 per year; returns the years drawn.
+
+    The published points are of 25-64 (medium as the rest of high and low).
+    """
+    shares = education_shares(ind)
+    years = [int(y) for y in shares.index]
+    for edu in EDUCATION:
+        ax.plot(shares.index, shares[edu], color=group_colour(edu))
+    if published is not None:
+        rows = published[
+            (published["age"] == "25-64")
+            & (published["sex"] == "all")
+            & (published["year"] >= since)
+        ]
+        points = rows.pivot_table(index="year", columns="indicator", values="value")
+        if {"high_share", "low_share"} <= set(points.columns):
+            points["medium_share"] = 1.0 - points["high_share"] - points["low_share"]
+        for edu in EDUCATION:
+            column = f"{edu}_share"
+            if column in points.columns:
+                part = points[column].dropna()
+                ax.plot(
+                    part.index,
+                    part.to_numpy(),
+                    linestyle="",
+                    marker="D",
+                    markersize=5,
+                    color=group_colour(edu),
+                    zorder=3,
+                )
+                years += [int(y) for y in part.index]
+    top = max(float(np.nanmax(shares.to_numpy())) if not shares.empty else 0.5, 0.5)
+    ax.set_ylim(0, top * 1.15)
+    _unit_axis(ax, "share", lang)
+    return years
+
+
+@styled
+def population_by_age(
+    ind: pd.DataFrame, projection: pd.DataFrame, source: Source, lang: str = "nl"
+) -> Figure:
+    """The population per age band and sex, per year: the model's lines against the projection.
+
+    Args:
+        ind: The indicator table (its ``population`` rows by ``age_band,sex``).
+        projection: :func:`llr_sim.reporting.data.projection_bands`.
+        source: The source line (the projection is added to it).
+        lang: Language.
+    """
+    title = {
+        "nl": f"Bevolking 18-66 naar leeftijd en geslacht, {_period(ind)}: model en projectie",
+        "en": f"Population 18-66 by age and sex, {_period(ind)}: model and projection",
+    }[lang]
+    source = _with_source(source, labels.population_word("projection_source", lang))
+    fig, axes = new_figure(title, source, lang, ncols=2, size=(10, 4.8))
+    cross = population_cross(ind, "age_band,sex")
+    proj = projection_table(projection, by_sex=True)
+    top = 0.0
+    for ax, sex in zip(axes, SEXES, strict=True):
+        ax.set_title(labels.group(sex, lang))
+        if cross.empty:
+            _no_data(ax, lang)
+            continue
+        for band in AGE_BANDS:
+            if (band, sex) not in cross.columns:
+                continue
+            colour = group_colour(band)
+            ax.plot(cross.index, cross[(band, sex)], color=colour)
+            top = max(top, float(cross[(band, sex)].max()))
+            if (band, sex) in proj.columns:
+                shown = proj[(band, sex)].reindex(cross.index)
+                _projection_marks(ax, shown.index, shown.to_numpy(), colour)
+        _years_axis(ax, cross.index)
+    for ax in axes:
+        if not cross.empty:
+            _persons_axis(ax, lang, top)
+    _legend_rows(fig, [_colour_handles(AGE_BANDS, lang, "age_band"), _style_handles(lang)])
+    return fig
+
+
+@styled
+def education_mix(
+    ind: pd.DataFrame,
+    source: Source,
+    lang: str = "nl",
+    published: pd.DataFrame | None = None,
+    since: int = 2015,
+) -> Figure:
+    """The education of the adults per year: the mix of 25-66 and the high educated per band.
+
+    The model's lines against the published figures (:func:`.data.published_attainment`) from
+    ``since``: the published mix is of 25-64 and the oldest published band 55-64, where the
+    indicator table's bands end at 66 (the 65-66-year-olds are less often high educated).
+    """
+    title = {
+        "nl": f"Opleidingsniveau van de volwassenen, {_period(ind)}: model en EAK",
+        "en": f"Educational attainment of adults, {_period(ind)}: model and LFS",
+    }[lang]
+    if published is not None:
+        source = _with_source(source, labels.population_word("published_source", lang))
+    fig, (left, right) = new_figure(title, source, lang, ncols=2, size=(10, 5.0))
+    left.set_title({"nl": "Opleidingsmix, 25-66 jaar", "en": "Education mix, ages 25-66"}[lang])
+    right.set_title(
+        {"nl": "Aandeel hooggeschoolden per leeftijd", "en": "High educated by age"}[lang]
+    )
+    if select(ind, "population", "all", "age_band,education").empty:
+        _no_data(left, lang)
+        _no_data(right, lang)
+        return fig
+    years = _education_panel(left, ind, lang, published, since)
+    high = high_share_by_band(ind)
+    bands = [b for b in ADULT_BANDS if b in high.columns]
+    for band in bands:
+        right.plot(high.index, high[band], color=group_colour(band))
+    years_right = [int(y) for y in high.index]
+    if published is not None:
+        rows = published[
+            (published["indicator"] == "high_share")
+            & (published["sex"] == "all")
+            & (published["year"] >= since)
+        ]
+        for r in rows.itertuples():
+            lo, hi = (int(x) for x in str(r.age).split("-"))
+            band = model_band(lo, hi) or (model_band(lo, 66) if hi == 64 else None)
+            if band in bands and str(r.age) != "25-64" and not (lo == 30 and hi == 34):
+                right.plot(
+                    [r.year],
+                    [r.value],
+                    linestyle="",
+                    marker="D",
+                    markersize=5,
+                    color=group_colour(band),
+                    zorder=3,
+                )
+                years_right.append(int(r.year))
+    right.set_ylim(0, max(0.7, float(np.nanmax(high[bands].to_numpy())) * 1.1))
+    _unit_axis(right, "share", lang)
+    every = years + years_right
+    _span_axis(left, every)
+    _span_axis(right, every)
+    styles, style_names = _style_handles(lang, labels.population_word("published", lang))
+    if published is None:
+        styles, style_names = styles[:1], style_names[:1]
+    else:
+        left.set_xlabel(labels.population_word("published_note", lang), color=GREY, fontsize=8)
+        right.set_xlabel(
+            labels.population_word("published_by_band_note", lang), color=GREY, fontsize=8
+        )
+    _legend_rows(
+        fig,
+        [
+            _colour_handles(EDUCATION, lang, "education"),
+            _colour_handles(bands, lang, "age_band"),
+            (styles, style_names),
+        ],
+    )
+    return fig
+
+
+@styled
+def population_over_time(
+    ind: pd.DataFrame, projection: pd.DataFrame | None, source: Source, lang: str = "nl"
+) -> Figure:
+    """The population of the reported years, the scenario report's population chart.
+
+    Per age band against the projection, and the education mix of 25-66.
+    """
+    title = {
+        "nl": f"Bevolking 18-66 naar leeftijd en opleidingsniveau, {_period(ind)}",
+        "en": f"Population 18-66 by age and education, {_period(ind)}",
+    }[lang]
+    if projection is not None:
+        source = _with_source(source, labels.population_word("projection_source", lang))
+    fig, (left, right) = new_figure(title, source, lang, ncols=2, size=(10, 4.8))
+    left.set_title({"nl": "Bevolking per leeftijdsgroep", "en": "Population by age band"}[lang])
+    right.set_title({"nl": "Opleidingsmix, 25-66 jaar", "en": "Education mix, ages 25-66"}[lang])
+    if select(ind, "population", "all", "age_band").empty:
+        _no_data(left, lang)
+        _no_data(right, lang)
+        return fig
+    top = _age_panel(left, ind, projection, lang)
+    _persons_axis(left, lang, top)
+    years = _education_panel(right, ind, lang, None, 0)
+    _years_axis(left, years)
+    _years_axis(right, years)
+    styles, style_names = _style_handles(lang)
+    if projection is None:
+        styles, style_names = styles[:1], style_names[:1]
+    _legend_rows(
+        fig,
+        [
+            _colour_handles(AGE_BANDS, lang, "age_band"),
+            _colour_handles(EDUCATION, lang, "education"),
+            (styles, style_names),
+        ],
+    )
     return fig

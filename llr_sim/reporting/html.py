@@ -51,12 +51,26 @@ def external_references(page: str) -> list[str]:
     return found
 
 
+def _stray_value(output) -> bool:
+    """A cell's value shown only as text (a path or a dict of paths a report call returned).
+
+    A report shows its figures, tables and text with ``display``; a value that is left as the
+    cell's last expression is no part of the report. Tables (HTML) and figures (images) are kept.
+    """
+    return output.get("output_type") == "execute_result" and set(output.get("data", {})) <= {
+        "text/plain"
+    }
+
+
 def export_html(notebook: str | Path, target: str | Path, title: str = "") -> Path:
     """Export an executed notebook to HTML without its code cells, working offline."""
     import nbformat  # noqa: PLC0415 - nbconvert loads only to export
     from nbconvert import HTMLExporter  # noqa: PLC0415 - nbconvert loads only to export
 
     book = nbformat.read(str(notebook), as_version=4)
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if not _stray_value(o)]
     exporter = HTMLExporter(
         template_name="lab",
         exclude_input=True,

@@ -181,6 +181,23 @@ TEXT: dict[str, dict[str, str]] = {
         "the 5th to the 95th percentile.",
     },
     "explored": {"nl": "verkend", "en": "explored"},
+    "no_budgets": {
+        "nl": "geen persoonlijke budgetten in dit scenario",
+        "en": "no personal budgets in this scenario",
+    },
+    "figures": {"nl": "figuren", "en": "figures"},
+    "tables": {"nl": "tabellen", "en": "tables"},
+    "accounts_note": {
+        "nl": "Elke rij telt de bewegingen van 1 januari tot 1 januari van het jaar erna: de "
+        "bevolking van 18-66 jaar aan het einde is die aan het begin, plus de instroom, min de "
+        "uitstroom en de overlijdens, plus de netto migratie en de bijsturing naar de "
+        "projectie (in personen; de grootste bijsturing van een geslacht en vijfjarige "
+        "leeftijdsgroep in %).",
+        "en": "Each row counts the movements from 1 January to 1 January of the next year: the "
+        "population aged 18-66 at the end is the one at the start, plus the entrants, less the "
+        "leavers and the deaths, plus net migration and the alignment to the projection (in "
+        "persons; the largest adjustment of a sex and five-year age band in %).",
+    },
 }
 
 #: Behavioural assumptions varied in the sensitivity analysis (``behaviour.yaml`` describes
@@ -245,6 +262,59 @@ SECTIONS: dict[str, dict[str, str]] = {
         "en": "Sensitivity to behavioural assumptions",
     },
     "files": {"nl": "Bestanden", "en": "Files"},
+    "population_over_time": {
+        "nl": "Bevolking door de jaren heen",
+        "en": "The population over the years",
+    },
+}
+
+#: Words of the population charts, tables and text (``population_*`` in charts and tables).
+POPULATION: dict[str, dict[str, str]] = {
+    "model": {"nl": "model (llr-sim)", "en": "model (llr-sim)"},
+    "projection": {"nl": "officiële projectie", "en": "official projection"},
+    "projection_source": {
+        "nl": "projectie: Statbel 18-64 op 1 januari 2025 en Statistiek Vlaanderen, "
+        "bevolkingsvooruitzichten 2024",
+        "en": "projection: Statbel 18-64 on 1 January 2025 and Statistics Flanders, "
+        "population projections 2024",
+    },
+    "published": {"nl": "gepubliceerd (EAK)", "en": "published (LFS)"},
+    "published_note": {
+        "nl": "Model: 25-66 jaar; EAK: 25-64 jaar (middengeschoold: de rest)",
+        "en": "Model: ages 25-66; LFS: ages 25-64 (medium: the remainder)",
+    },
+    "published_by_band_note": {
+        "nl": "EAK 2022; de oudste groep is daar 55-64 jaar",
+        "en": "LFS 2022; its oldest band is 55-64",
+    },
+    "published_source": {
+        "nl": "gepubliceerd: Statistiek Vlaanderen en Statbel (EAK)",
+        "en": "published: Statistics Flanders and Statbel (LFS)",
+    },
+    "age_band": {"nl": "Leeftijd", "en": "Age"},
+    "education": {"nl": "Opleidingsniveau", "en": "Education"},
+    "total": {"nl": "Totaal", "en": "Total"},
+    "period": {"nl": "Periode (1 januari tot 1 januari)", "en": "Period (1 January to 1 January)"},
+    "entrants": {"nl": "Instroom: 18-jarigen", "en": "Entrants: 18-year-olds"},
+    "leavers": {"nl": "Uitstroom: 67-jarigen", "en": "Leavers: 67-year-olds"},
+    "deaths": {"nl": "Overlijdens", "en": "Deaths"},
+    "net_migration": {"nl": "Netto migratie", "en": "Net migration"},
+    "alignment": {"nl": "Bijsturing naar de projectie", "en": "Alignment to the projection"},
+    "persons": {"nl": "personen", "en": "persons"},
+    "largest_adjustment": {
+        "nl": "Grootste bijsturing van een groep",
+        "en": "Largest adjustment of a group",
+    },
+    "persons_end": {
+        "nl": "Bevolking 18-66 aan het einde",
+        "en": "Population 18-66 at the end",
+    },
+    "thousand": {"nl": "duizend", "en": "thousand"},
+    "women": {"nl": "Vrouwen", "en": "Women"},
+    "high": {"nl": "Hooggeschoold", "en": "High educated"},
+    "change": {"nl": "Verandering", "en": "Change"},
+    "population": {"nl": "Bevolking", "en": "Population"},
+    "projection_short": {"nl": "Projectie", "en": "Projection"},
 }
 
 
@@ -369,3 +439,8 @@ def text(key: str, lang: str = "nl") -> str:
 def section(key: str, lang: str = "nl") -> str:
     """A report section heading."""
     return _pick(SECTIONS, key, lang)
+
+
+def population_word(key: str, lang: str = "nl") -> str:
+    """A word of the population charts, tables and text (:data:`POPULATION`)."""
+    return _pick(POPULATION, key, lang)

@@ -154,9 +154,14 @@ class Report:
         }
         write_json(self.folder / "report.json", manifest)
         if self.show:
+            # The folder's own name is not shown: the batch writes it under a temporary name.
+            words = {k: labels.text(k, self.lang) for k in ("figures", "tables")}
             self.markdown(
-                f"*{labels.section('files', self.lang)}: `{self.folder}` — "
-                f"{len(self.files['figures'])} figures, {len(self.files['tables'])} tables.*"
+                f"*{labels.section('files', self.lang)}: {len(self.files['figures'])} "
+                f"{words['figures']} in `figures/` (PNG, SVG), {len(self.files['tables'])} "
+                f"{words['tables']} in `tables/` (CSV"
+                + (f", `{self.workbook.name}.xlsx`" if self.workbook.tables else "")
+                + ").*"
             )
         return self.folder
 

@@ -41,6 +41,12 @@ GROUP_COLOURS = {
     "high": "#0072B2",
     "M": "#009E73",
     "F": "#CC79A7",
+    # Age bands: a sequential scale (viridis), from the youngest (dark) to the oldest (light).
+    "18-24": "#440154",
+    "25-34": "#3B528B",
+    "35-44": "#21918C",
+    "45-54": "#5EC962",
+    "55-66": "#BDDF26",
 }
 #: Colours for scenarios and groups, in order.
 PALETTE = [

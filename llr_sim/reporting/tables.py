@@ -8,6 +8,7 @@ a column of its own, so a table pasted into the note reads without a legend.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,19 @@ from openpyxl.styles import Font
 
 from llr_sim.fileio import atomic_write
 from llr_sim.reporting import labels
-from llr_sim.reporting.data import INSTRUMENTS, assumption_labels, ordered_groups, select
+from llr_sim.reporting.data import (
+    ADULT_BANDS,
+    AGE_BANDS,
+    EDUCATION,
+    INSTRUMENTS,
+    assumption_labels,
+    education_shares,
+    ordered_groups,
+    population_by,
+    population_cross,
+    projection_table,
+    select,
+)
 from llr_sim.reporting.formats import DISPLAY, display_value, number
 
 #: The headline figures: (where in summary.json, indicator).
@@ -274,6 +287,15 @@ TITLES: dict[str, dict[str, str]] = {
     "comparison": {"nl": "Scenario's vergeleken", "en": "Scenarios compared"},
     "calibration": {"nl": "Kalibratie", "en": "Calibration"},
     "sensitivity": {"nl": "Gevoeligheid", "en": "Sensitivity"},
+    "population_age_education": {
+        "nl": "Bevolking (duizend personen)",
+        "en": "Population (thousand persons)",
+    },
+    "population_change": {"nl": "Bevolking naar leeftijd", "en": "Population by age"},
+    "demographic_accounts": {
+        "nl": "Demografische rekening per jaar",
+        "en": "Demographic accounts per year",
+    },
 }
 
 
@@ -366,3 +388,358 @@ def sensitivity(table: pd.DataFrame, central: dict[str, float], lang: str = "nl"
             }
         )
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The population over the years
+
+
+def _years_of(table: pd.DataFrame, years) -> list[int]:
+    have = [int(y) for y in table.index]
+    return [int(y) for y in years if int(y) in have] if years is not None else have
+
+
+def _thousands(value: float) -> float | None:
+    shown = _rounded(float(value), "persons")
+    return None if shown is None else shown + 0.0  # never -0.0
+
+
+def _percent(value: float) -> float | None:
+    return _rounded(float(value), "share")
+
+
+def population_by_age_education(ind: pd.DataFrame, years=None, lang: str = "nl") -> pd.DataFrame:
+    """The population per age band and education, thousands of persons, one column per year.
+
+    Each band has a row per education level and its total; the last rows are 18-66 together.
+    From the ``population`` rows by ``age_band,education`` of the indicator table.
+
+    Args:
+        ind: The indicator table.
+        years: The years shown (None: every year in the table).
+        lang: Language.
+    """
+    cross = population_cross(ind, "age_band,education")
+    if cross.empty:
+        return pd.DataFrame()
+    years = _years_of(cross, years)
+    age = labels.population_word("age_band", lang)
+    edu_header = labels.population_word("education", lang)
+    rows = []
+    for band in (*AGE_BANDS, "18-66"):
+        bands = AGE_BANDS if band == "18-66" else (band,)
+        for edu in (*EDUCATION, "all"):
+            levels = EDUCATION if edu == "all" else (edu,)
+            persons = sum(cross[(b, e)] for b in bands for e in levels if (b, e) in cross)
+            row = {
+                age: labels.group(band, lang, "age_band"),
+                edu_header: labels.group(edu, lang),
+            }
+            row.update({str(y): _thousands(persons.loc[y]) for y in years})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _band_persons(ind: pd.DataFrame) -> pd.DataFrame:
+    """Persons per year and age band, with the unions 25-66 and 18-66."""
+    persons = population_by(ind, "age_band")
+    persons = persons[[b for b in AGE_BANDS if b in persons.columns]]
+    persons["25-66"] = persons[[b for b in ADULT_BANDS if b in persons.columns]].sum(axis=1)
+    persons["18-66"] = persons[list(AGE_BANDS)].sum(axis=1)
+    return persons
+
+
+def _band_sums(cross: pd.DataFrame, second: str, bands) -> pd.Series:
+    return sum(cross[(b, second)] for b in bands if (b, second) in cross)
+
+
+def population_change(
+    ind: pd.DataFrame,
+    projection: pd.DataFrame | None = None,
+    lang: str = "nl",
+    start: int | None = None,
+    end: int | None = None,
+) -> pd.DataFrame:
+    """The population per age band in the first and the last year, with its sex and education.
+
+    One row per age band, and 25-66 and 18-66 together: persons in both years (thousands), the
+    change (%), the projection in the last year, the share of women in the last year and the
+    share of the high educated in both years (%).
+
+    Args:
+        ind: The indicator table (``population`` rows by age band, ``age_band,sex`` and
+            ``age_band,education``).
+        projection: :func:`llr_sim.reporting.data.projection_bands`, or None.
+        lang: Language.
+        start: The first year (None: the table's first).
+        end: The last year (None: the table's last).
+    """
+    persons = _band_persons(ind) if not population_by(ind, "age_band").empty else None
+    if persons is None:
+        return pd.DataFrame()
+    start = int(persons.index.min()) if start is None else int(start)
+    end = int(persons.index.max()) if end is None else int(end)
+    sexes = population_cross(ind, "age_band,sex")
+    education = population_cross(ind, "age_band,education")
+    proj = projection_table(projection) if projection is not None else None
+    word = functools.partial(labels.population_word, lang=lang)
+    thousand, pct = word("thousand"), "%"
+    rows = []
+    for band in (*AGE_BANDS, "25-66", "18-66"):
+        bands = {"25-66": ADULT_BANDS, "18-66": AGE_BANDS}.get(band, (band,))
+        first, last = persons.loc[start, band], persons.loc[end, band]
+        row = {
+            word("age_band"): labels.group(band, lang, "age_band"),
+            f"{word('population')} {start} ({thousand})": _thousands(first),
+            f"{word('population')} {end} ({thousand})": _thousands(last),
+            f"{word('change')} {start}-{end} ({pct})": _percent(last / first - 1.0),
+        }
+        if proj is not None and end in proj.index:
+            projected = sum(proj.loc[end, b] for b in bands if b in proj.columns)
+            row[f"{word('projection_short')} {end} ({thousand})"] = _thousands(projected)
+        if not sexes.empty:
+            women = _band_sums(sexes, "F", bands)
+            row[f"{word('women')} {end} ({pct})"] = _percent(women.loc[end] / last)
+        if not education.empty:
+            high = _band_sums(education, "high", bands)
+            for year in (start, end):
+                row[f"{word('high')} {year} ({pct})"] = _percent(
+                    high.loc[year] / persons.loc[year, band]
+                )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _accounts_in(demography: dict, years=None) -> list[dict]:
+    """The yearly accounts whose period (1 January Y-1 to 1 January Y) lies within ``years``."""
+    records = sorted((demography or {}).get("years", []), key=lambda r: r["year"])
+    if years is None:
+        return records
+    wanted = {int(y) for y in years}
+    return [r for r in records if r["year"] in wanted and r["year"] - 1 in wanted]
+
+
+def _total(values: dict) -> float:
+    return float(sum(values.values()))
+
+
+def _alignment(record: dict) -> float:
+    """Persons added (or removed, when negative) by the alignment to the projection."""
+    return float(
+        sum(
+            cell["target"] - cell["before"]
+            for sex in record["alignment"].values()
+            for cell in sex.values()
+        )
+    )
+
+
+def demographic_accounts(demography: dict, lang: str = "nl", years=None) -> pd.DataFrame:
+    """The yearly demographic accounts of a run (``provenance["demography"]``), in thousands.
+
+    One row per year's movements, from 1 January of one year to 1 January of the next: the
+    entrants (18-year-olds), the leavers (those reaching 67), deaths, net migration, the
+    persons the alignment to the projection added, the largest adjustment of a sex and
+    five-year band (%), and the population 18-66 at the end.
+
+    Args:
+        demography: ``Results.provenance["demography"]``.
+        lang: Language.
+        years: Show only the periods between two of these years (None: every period).
+    """
+    records = _accounts_in(demography, years)
+    if not records:
+        return pd.DataFrame()
+    word = functools.partial(labels.population_word, lang=lang)
+    thousand = labels.unit("persons", lang)
+    rows = []
+    for r in records:
+        rows.append(
+            {
+                word("period"): f"{r['year'] - 1}-{r['year']}",
+                f"{word('entrants')} ({thousand})": _thousands(_total(r["entrants"])),
+                f"{word('leavers')} ({thousand})": _thousands(_total(r["leavers"])),
+                f"{word('deaths')} ({thousand})": _thousands(_total(r["deaths"])),
+                f"{word('net_migration')} ({thousand})": _thousands(_total(r["net_migration"])),
+                f"{word('alignment')} ({word('persons')})": round(_alignment(r)) + 0,
+                f"{word('largest_adjustment')} (%)": round(float(r["largest_adjustment_pct"]), 2),
+                f"{word('persons_end')} ({thousand})": _thousands(r["persons_18_66"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _pct(value: float, lang: str, signed: bool = False) -> str:
+    return f"{number(100 * value, 1, lang, signed=signed)}%"
+
+
+def _trend(first: float, last: float, lang: str) -> str:
+    """``stijgt van 46,8% naar 49,7%`` / ``rises from 46.8% to 49.7%`` (shares 0-1)."""
+    a, b = _pct(first, lang), _pct(last, lang)
+    if a == b:
+        return {"nl": f"blijft op {a}", "en": f"stays at {a}"}[lang]
+    if last > first:
+        return {"nl": f"stijgt van {a} naar {b}", "en": f"rises from {a} to {b}"}[lang]
+    return {"nl": f"daalt van {a} naar {b}", "en": f"falls from {a} to {b}"}[lang]
+
+
+def _band_name(band: str, lang: str) -> str:
+    return labels.group(band, lang, "age_band")
+
+
+def population_change_text(
+    ind: pd.DataFrame,
+    lang: str = "nl",
+    projection: pd.DataFrame | None = None,
+    demography: dict | None = None,
+    start: int | None = None,
+    end: int | None = None,
+) -> str:
+    """What changes in the population from the first to the last year, in a few sentences.
+
+    Everything is computed from the indicator table (and the projection and the demographic
+    accounts when given): the total, the age bands that grow and shrink most, the education of
+    25-66, the share of women, how close the model stays to the projection, and the yearly
+    entrants, leavers, deaths and net migration.
+    """
+    if population_by(ind, "age_band").empty:
+        return ""
+    persons = _band_persons(ind)
+    start = int(persons.index.min()) if start is None else int(start)
+    end = int(persons.index.max()) if end is None else int(end)
+    nl = lang == "nl"
+    k = functools.partial(number, decimals=0, lang=lang)
+    first, last = persons.loc[start, "18-66"], persons.loc[end, "18-66"]
+    change = last / first - 1.0
+    sentences = []
+    if start == end:
+        sentences.append(
+            f"In {end} telt de bevolking van 18-66 jaar {k(last / 1e3)} duizend personen."
+            if nl
+            else f"In {end} the population aged 18-66 is {k(last / 1e3)} thousand."
+        )
+    else:
+        shown = _pct(change, lang, signed=True)
+        if shown in ("+0,0%", "-0,0%", "+0.0%", "-0.0%"):
+            verb = {"nl": "blijft ongeveer gelijk:", "en": "stays about the same:"}[lang]
+        else:
+            verb = {"nl": ("groeit", "krimpt"), "en": ("grows", "shrinks")}[lang][int(change < 0)]
+        sentences.append(
+            f"Tussen {start} en {end} {verb} de bevolking van 18-66 jaar, van {k(first / 1e3)} "
+            f"tot {k(last / 1e3)} duizend personen ({shown})."
+            if nl
+            else f"Between {start} and {end} the population aged 18-66 {verb} from "
+            f"{k(first / 1e3)} to {k(last / 1e3)} thousand ({shown})."
+        )
+        bands = {b: persons.loc[end, b] / persons.loc[start, b] - 1.0 for b in AGE_BANDS}
+        grows = max(bands, key=bands.get)
+        shrinks = min(bands, key=bands.get)
+        listed = ", ".join(
+            f"{_band_name(b, lang) if nl else b} {_pct(v, lang, signed=True)}"
+            for b, v in bands.items()
+        )
+        parts = []
+        if bands[grows] > 0:
+            parts.append(
+                f"het sterkst groeit de groep van {_band_name(grows, lang)} "
+                f"({_pct(bands[grows], lang, signed=True)})"
+                if nl
+                else f"the group aged {grows} grows most ({_pct(bands[grows], lang, signed=True)})"
+            )
+        if bands[shrinks] < 0:
+            parts.append(
+                f"het sterkst krimpt die van {_band_name(shrinks, lang)} "
+                f"({_pct(bands[shrinks], lang, signed=True)})"
+                if nl
+                else f"the group aged {shrinks} shrinks most "
+                f"({_pct(bands[shrinks], lang, signed=True)})"
+            )
+        lead = ", ".join(parts)
+        lead = lead[:1].upper() + lead[1:] + "; " if lead else ""
+        sentences.append(
+            f"{lead}{'per leeftijdsgroep' if nl else 'by age band'}: {listed}."
+            if lead
+            else f"{'Per leeftijdsgroep' if nl else 'By age band'}: {listed}."
+        )
+    shares = education_shares(ind)
+    if not shares.empty and start in shares.index and end in shares.index:
+        high = _trend(shares.loc[start, "high"], shares.loc[end, "high"], lang)
+        low = _trend(shares.loc[start, "low"], shares.loc[end, "low"], lang)
+        if start == end:
+            high = _pct(shares.loc[end, "high"], lang)
+            low = _pct(shares.loc[end, "low"], lang)
+            sentences.append(
+                f"Van de 25-66-jarigen is {high} hooggeschoold en {low} laaggeschoold."
+                if nl
+                else f"Of those aged 25-66, {high} are high and {low} low educated."
+            )
+        else:
+            sentences.append(
+                f"Het aandeel hooggeschoolden bij de 25-66-jarigen {high}, het aandeel "
+                f"laaggeschoolden {low}."
+                if nl
+                else f"The share of the high educated among those aged 25-66 {high}; that of "
+                f"the low educated {low}."
+            )
+    sexes = population_cross(ind, "age_band,sex")
+    if not sexes.empty:
+        women = _band_sums(sexes, "F", AGE_BANDS) / persons["18-66"]
+        sentences.append(
+            f"Vrouwen zijn in {end} {_pct(women.loc[end], lang)} van de 18-66-jarigen."
+            if nl
+            else f"Women are {_pct(women.loc[end], lang)} of those aged 18-66 in {end}."
+        )
+    if projection is not None and not sexes.empty:
+        proj = projection_table(projection, by_sex=True)
+        window = [y for y in sexes.index if start <= y <= end and y in proj.index]
+        cells = [c for c in sexes.columns if c in proj.columns]
+        if window and cells:
+            model = sexes.loc[window, cells]
+            gap = float((model / proj.loc[window, cells] - 1.0).abs().to_numpy().max())
+            tiny = gap < 0.00005
+            bound = (
+                {"nl": "minder dan 0,01%", "en": "0.01%"}[lang]
+                if tiny
+                else f"{'hoogstens ' if nl else ''}{number(100 * gap, 2, lang)}%"
+            )
+            sentences.append(
+                f"Per geslacht en leeftijdsgroep wijkt het model {bound} af van de "
+                "officiële projectie (Statbel, Statistiek Vlaanderen), waarnaar het elk jaar "
+                "wordt bijgestuurd."
+                if nl
+                else f"By sex and age band the model is within {bound} of the official "
+                "projection (Statbel, Statistics Flanders), to which it is aligned every year."
+            )
+    records = _accounts_in(demography, range(start, end + 1)) if demography else []
+    if records:
+        n = len(records)
+        mean = {
+            key: sum(_total(r[key]) for r in records) / n / 1e3
+            for key in ("entrants", "leavers", "deaths", "net_migration")
+        }
+        one = functools.partial(number, decimals=1, lang=lang)
+        migration = mean["net_migration"]
+        if nl:
+            moves = (
+                f"voegt de netto migratie er {one(migration)} duizend toe"
+                if migration >= 0
+                else f"vermindert de netto migratie de bevolking met {one(-migration)} duizend"
+            )
+            sentences.append(
+                f"Per jaar komen er gemiddeld {one(mean['entrants'])} duizend 18-jarigen bij, "
+                f"bereiken {one(mean['leavers'])} duizend personen de leeftijd van 67 jaar, "
+                f"overlijden er {one(mean['deaths'])} duizend personen van 18-66 jaar en "
+                f"{moves}."
+            )
+        else:
+            moves = (
+                f"net migration adds {one(migration)} thousand"
+                if migration >= 0
+                else f"net migration removes {one(-migration)} thousand"
+            )
+            sentences.append(
+                f"Each year on average {one(mean['entrants'])} thousand 18-year-olds enter, "
+                f"{one(mean['leavers'])} thousand persons reach 67, "
+                f"{one(mean['deaths'])} thousand persons aged 18-66 die and {moves}."
+            )
+    return " ".join(sentences)
