@@ -33,7 +33,7 @@ from llr_sim.population import demography as demo
 from llr_sim.population.demography import ALIGN_BANDS, SEXES, Projection
 
 _AGES = demo.MAX_AGE + 1
-_BAND_OF_AGE = np.full(_AGES + 1, -1, dtype=np.int8)
+_BAND_OF_AGE = np.full(_AGES + 1, -1, dtype=np.int64)
 for _i, (_lo, _hi) in enumerate(ALIGN_BANDS):
     _BAND_OF_AGE[_lo : _hi + 1] = _i
 BAND_LABELS = tuple(f"{lo}-{hi}" for lo, hi in ALIGN_BANDS)
@@ -85,10 +85,10 @@ class Demography:
 
     def __init__(self, behaviour: Behaviour):
         self.projection = projection_for(behaviour)
-        self.employed_odds = float(behaviour["demography.migrants.employed_odds"])
-        self.education_odds = np.array(
-            [float(behaviour["demography.migrants.low_educated_odds"]), 1.0, 1.0]
-        )
+        education_odds = [float(behaviour["demography.migrants.low_educated_odds"]), 1.0, 1.0]
+        employed_odds = float(behaviour["demography.migrants.employed_odds"])
+        #: The migrants' odds by (education, employed): education * 2 + employed.
+        self._odds = np.array([e * o for e in education_odds for o in (1.0, employed_odds)])
         #: Each year's record (provenance) and the last year's accounts (for checks).
         self.log: list[dict] = []
         self.last: Components | None = None
@@ -109,57 +109,54 @@ class Demography:
     def apply(self, p: Persons, entered: np.ndarray, year: int) -> None:
         """This year's weights: leavers, entrants, deaths, migration, alignment (see module).
 
-        Call :meth:`before_ageing` before the persons age.
+        Call :meth:`before_ageing` before the persons age. Every step is a factor per cell (sex,
+        age reached), so the cells' totals are known without summing the persons again; each
+        person's new weight is one product: ``w (P + odds Q)`` of its cell.
         """
         proj, t = self.projection, year - 1 - demo.FIRST_YEAR
         cell, sex = _cells(p), p.female.view(np.int8)
-        left = self._leaving
         stayers = np.where(entered, 0.0, p.weight)
         stock = _sum(cell, stayers)
-        stock[:, _AGES] = left
+        stock[:, _AGES] = self._leaving
         leavers = np.zeros_like(stock)
-        leavers[:, _AGES] = left
-        start_age = np.maximum(np.minimum(p.age, _AGES) - 1, 0)
-        weight = stayers * proj.survival[sex, start_age]
-        deaths = stock - leavers - _sum(cell, weight)
+        leavers[:, _AGES] = self._leaving
+        # Age reached a (1..66) holds those aged a - 1 at the start of the year.
+        survival = np.zeros_like(stock)
+        survival[:, 1:_AGES] = proj.survival[:, : _AGES - 1]
+        rate = np.zeros_like(stock)
+        rate[:, 1:_AGES] = proj.migration_rate[t][:, : _AGES - 1]
+        deaths = (stock - leavers) * (1.0 - survival)
         table = proj.entrants_table(year)
         rows = np.bincount(sex[entered], minlength=2)
         table = np.where(rows > 0, table, 0.0)
         per_row = np.divide(table, rows, out=np.zeros(2), where=rows > 0)
-        weight = np.where(entered, per_row[sex], weight)
         entrants = np.zeros_like(stock)
         entrants[:, demo.MIN_AGE] = table
+        weight = np.where(entered, per_row[sex], stayers * survival.ravel()[cell])
+        settled = stock - leavers - deaths + entrants
         # Net migrants per cell: the rate times the cell at the start of the year; into age 18,
         # the cohort's migration between 2021 and its 18th birthday.
-        mass = _sum(cell, stayers * proj.migration_rate[t][sex, start_age])
+        mass = rate * (stock - leavers)
         mass[:, demo.MIN_AGE] = np.where(rows > 0, proj.at(year)[:, demo.MIN_AGE] - table, 0.0)
-        weight = self._migrate(p, cell, weight, mass)
-        before = _sum(cell, weight)
-        migration = before - (stock - leavers + entrants - deaths)
-        weight, factors = self._align(p, weight, year)
-        after = _sum(cell, weight)
+        odds = self._odds[p.education.astype(np.int64) * 2 + p.employed]
+        denom = _sum(cell, weight * odds)
+        arrive = np.divide(mass, denom, out=np.zeros_like(mass), where=(mass > 0) & (denom > 0))
+        depart = np.divide(mass, settled, out=np.zeros_like(mass), where=(mass < 0) & (settled > 0))
+        depart = np.maximum(depart, -1.0)
+        before = settled * (1.0 + depart) + arrive * denom
+        factor, factors = self._align(before, year)
+        keep, gain = ((1.0 + depart) * factor).ravel(), (arrive * factor).ravel()
+        p.weight = weight * (keep[cell] + odds * gain[cell])  # a new array: outcomes keep theirs
+        after = before * factor
+        migration = before - settled
         self.last = Components(stock, leavers, entrants, deaths, migration, after - before, after)
-        p.weight = weight  # a new array: last year's outcomes keep their own copy
         self.log.append(self._record(year, factors))
 
-    def _migrate(self, p: Persons, cell: np.ndarray, weight: np.ndarray, mass: np.ndarray):
-        """Spread each cell's net migrants over its rows (arrivals by the migrants' odds)."""
-        odds = self.education_odds[p.education] * np.where(p.employed, self.employed_odds, 1.0)
-        flat_mass = mass.ravel()
-        share_w = weight * odds
-        denom = np.bincount(cell, weights=share_w, minlength=len(flat_mass))
-        total = np.bincount(cell, weights=weight, minlength=len(flat_mass))
-        m = flat_mass[cell]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            gain = np.where(denom[cell] > 0, m * share_w / denom[cell], 0.0)
-            loss = np.where(total[cell] > 0, weight * m / total[cell], 0.0)
-        return np.maximum(weight + np.where(m > 0, gain, loss), 0.0)
-
-    def _align(self, p: Persons, weight: np.ndarray, year: int):
-        """Scale each (sex, five-year band) to the projection; returns weights and factors."""
-        band = _BAND_OF_AGE[np.minimum(p.age, _AGES)].astype(np.int64)
-        key = p.female.astype(np.int64) * len(ALIGN_BANDS) + band
-        have = np.bincount(key, weights=weight, minlength=2 * len(ALIGN_BANDS))
+    def _align(self, totals: np.ndarray, year: int) -> tuple[np.ndarray, tuple]:
+        """The factor per cell that brings each (sex, five-year band) to the projection."""
+        k = len(ALIGN_BANDS)
+        band = _BAND_OF_AGE[:_COLS]
+        have = np.array([totals[s, band == b].sum() for s in range(2) for b in range(k)])
         target = np.array(
             [
                 self.projection.band_total(year, lo, hi, s)
@@ -168,7 +165,11 @@ class Demography:
             ]
         )
         factor = np.divide(target, have, out=np.ones_like(target), where=have > 0)
-        return weight * factor[key], (have, target, factor)
+        per_cell = np.ones_like(totals)
+        for s in range(2):
+            in_band = band >= 0
+            per_cell[s, in_band] = factor[s * k + band[in_band]]
+        return per_cell, (have, target, factor)
 
     def _record(self, year: int, factors) -> dict:
         c = self.last

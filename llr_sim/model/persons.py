@@ -430,21 +430,28 @@ def _level_odds(
     ``LAST_SCHOOLING_AGE``.
     """
     n_ages = rates["path_high"].shape[1]
-    key = persons.female.astype(np.int64) * n_ages + np.minimum(start_age, n_ages - 1)
     w = persons.weight
+    # Only the cohorts whose level may still change are counted.
+    young = np.flatnonzero(start_age <= LAST_SCHOOLING_AGE)
+    key = np.zeros(persons.n, dtype=np.int64)
+    key[young] = persons.female[young].astype(np.int64) * n_ages + start_age[young]
 
     def total(mask=None, rows=None) -> np.ndarray:
-        k, v = (key, w) if rows is None else (key[rows], w[rows])
+        k, v = key[rows], w[rows]
         v = v if mask is None else v * mask
         return np.bincount(k, weights=v, minlength=2 * n_ages).reshape(2, n_ages)
 
-    cohort = total()
+    # The cohort by level, in one pass.
+    levels = np.bincount(
+        key[young] * 3 + persons.education[young], weights=w[young], minlength=6 * n_ages
+    ).reshape(2, n_ages, 3)
+    cohort = levels.sum(axis=2)
     edu_l = persons.education[leave]
     stay = np.setdiff1d(students, leave, assume_unique=True)
     edu_s = persons.education[stay]
     low_staying, medium_staying = total(edu_s == 0, stay), total(edu_s == 1, stay)
     staying, high_staying = total(None, stay), total(edu_s == 2, stay)
-    high_now, low_now = total(persons.education == 2), total(persons.education == 0)
+    high_now, low_now = levels[..., 2], levels[..., 0]
     could = total(edu_l == 1, leave)
     could_low = total(edu_l == 0, leave)
     nxt = np.minimum(np.arange(n_ages) + 1, n_ages - 1)
@@ -675,22 +682,25 @@ def _status_and_job_moves(
     u_e, u_i = b["labour.unemployed_to_employed"], b["labour.unemployed_to_inactive"]
     ages = np.arange(256)
 
+    # Each person's (sex, education, age) cell of the rates, made once (a flat index).
+    n_ages = rates["inactive_to_employed"].shape[-1]
+    group = (persons.female.view(np.int8) * 3 + persons.education).astype(np.int32)
+    cell = group * n_ages + np.minimum(start_age, n_ages - 1)
+
+    def rate(name: str, rows: np.ndarray) -> np.ndarray:
+        return rates[name].ravel()[cell[rows]]
+
     u = u_status[working]
-    sex, edu, a = (persons.female.view(np.int8), persons.education, start_age)
-    sex, edu, a = sex[working], edu[working], a[working]
     to_u = u < e_u
-    e_i = _employed_to_inactive(ages, b)[a] + rates["extra_employed_to_inactive"][sex, edu, a]
-    to_i = ~to_u & (u < e_u + e_i)
+    e_i = _employed_to_inactive(ages, b)[start_age[working]]
+    to_i = ~to_u & (u < e_u + e_i + rate("extra_employed_to_inactive", working))
     u = u_status[jobless]
-    sex, edu, a = (persons.female.view(np.int8), persons.education, start_age)
-    sex, edu, a = sex[jobless], edu[jobless], a[jobless]
     u_to_e = u < u_e
-    u_to_i = ~u_to_e & (u < u_e + u_i + rates["extra_unemployed_to_inactive"][sex, edu, a])
-    u, a = u_status[inactive], start_age[inactive]
-    sex, edu = persons.female[inactive].view(np.int8), persons.education[inactive]
-    i_e = rates["inactive_to_employed"][sex, edu, a]
+    u_to_i = ~u_to_e & (u < u_e + u_i + rate("extra_unemployed_to_inactive", jobless))
+    u = u_status[inactive]
+    i_e = rate("inactive_to_employed", inactive)
     i_to_e = u < i_e
-    i_to_u = ~i_to_e & (u < i_e + rates["inactive_to_unemployed"][sex, edu, a])
+    i_to_u = ~i_to_e & (u < i_e + rate("inactive_to_unemployed", inactive))
     enter_job = np.sort(np.concatenate([jobless[u_to_e], inactive[i_to_e]]))
 
     stay = working[~to_u & ~to_i]
@@ -712,7 +722,7 @@ def _status_and_job_moves(
     status[no_donor] = old_status[no_donor]
     _take_jobs(persons, *move_jobs)
     switched = _self_employment(persons, entered, start_age, uniforms, rates)
-    return stay, np.union1d(movers, switched)
+    return stay, np.concatenate([movers, switched])  # a set of rows: the order is not read
 
 
 def _self_employment(
@@ -738,26 +748,24 @@ def _self_employment(
         The rows that moved.
     """
     n_ages = rates["path_self"].shape[1]
-    age = np.minimum(start_age, n_ages - 1)
-    key = persons.female.astype(np.int64) * n_ages + age
-    w = persons.weight
     status = persons.status
     working = persons.employed & ~entered
     employee = working & (status <= PUBLIC)
     selfemp = working & (status == SELF)
-
-    def total(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(key, weights=w * mask, minlength=2 * n_ages).reshape(2, n_ages)
-
+    # Over the workers only: their (sex, age) cell and kind (0 employee, 1 self-employed).
+    work = np.flatnonzero(working)
+    cell = persons.female[work].astype(np.int64) * n_ages + np.minimum(start_age[work], n_ages - 1)
+    kind = selfemp[work]
+    counts = np.bincount(cell * 2 + kind, weights=persons.weight[work], minlength=4 * n_ages)
+    n_employee, n_self = counts[0::2], counts[1::2]
     nxt = np.minimum(np.arange(n_ages) + 1, n_ages - 1)
-    gap = rates["path_self"][:, nxt] * total(working) - total(selfemp)
+    target = rates["path_self"][:, nxt].ravel()
+    gap = target * (n_employee + n_self) - n_self
     with np.errstate(divide="ignore", invalid="ignore"):
-        to_self = _clean(gap / total(employee), 1.0)
-        to_employee = _clean(-gap / total(selfemp), 1.0)
-    top = 1.0 - uniforms["mobility"]
-    sex = persons.female.view(np.int8)
-    go_self = np.flatnonzero(employee & (top < to_self[sex, age]))
-    go_employee = np.flatnonzero(selfemp & (top < to_employee[sex, age]))
+        chance = np.stack([_clean(gap / n_employee, 1.0), _clean(-gap / n_self, 1.0)], axis=1)
+    moves = (1.0 - uniforms["mobility"][work]) < chance[cell, kind.view(np.int8)]
+    go_self = work[moves & ~kind]
+    go_employee = work[moves & kind]
     by_level = [persons.education == level for level in range(3)]
     u = uniforms["donor"]
     jobs = {}
