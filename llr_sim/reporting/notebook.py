@@ -37,6 +37,10 @@ from llr_sim.reporting.style import Source, save_figure
 from llr_sim.reporting.tables import Workbook, to_html
 
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+#: A row's label (an age band, a group) stays on one line however wide the table is.
+_TABLE_STYLE = (
+    "<style>table.llr-table td:first-child { white-space: nowrap; text-align: left; }</style>"
+)
 REPORTS_DIR = PROJECT_ROOT / "reports"
 
 
@@ -127,7 +131,7 @@ class Report:
         path = self.workbook.add(name, title, table)
         self.files["tables"].append(name)
         if self.show:
-            display(HTML(f"<h4>{title}</h4>" + to_html(table, self.lang)))
+            display(HTML(_TABLE_STYLE + f"<h4>{title}</h4>" + to_html(table, self.lang)))
         return path
 
     def finish(self, **extra: Any) -> Path:
