@@ -562,7 +562,7 @@ def demographic_accounts(demography: dict, lang: str = "nl", years=None) -> pd.D
                 f"{word('deaths')} ({thousand})": _thousands(_total(r["deaths"])),
                 f"{word('net_migration')} ({thousand})": _thousands(_total(r["net_migration"])),
                 f"{word('alignment')} ({word('persons')})": round(_alignment(r)) + 0,
-                f"{word('largest_adjustment')} (%)": round(float(r["largest_adjustment_pct"]), 2),
+                f"{word('largest_adjustment')} (%)": round(float(r["largest_adjustment_pct"]), 3),
                 f"{word('persons_end')} ({thousand})": _thousands(r["persons_18_66"]),
             }
         )
