@@ -8,7 +8,9 @@ instrument ids or ``all``; ``group_by`` is ``all`` (then ``group`` is ``all``) o
 
 Definitions (per year):
 
-- ``population``: persons 18-66; ``participants``: persons who trained in the year (the LFS
+- ``population``: persons 18-66 (1 January of the year); ``population_25_64`` (by education,
+  sex and both, ``group`` like ``high,F``): persons 25-64, the age range of the published
+  attainment; ``participants``: persons who trained in the year (the LFS
   12-month concept: formal or non-formal training, students included); ``participation_rate``.
   ``participation_rate_25_64`` (totals only): the same among 25-64-year-olds, the age range of
   the LFS figure the model is calibrated to (22.4% in Flanders, 2022) - the figure to compare.
@@ -43,6 +45,7 @@ from llr_sim.population import schema
 COLUMNS = ["scenario", "year", "indicator", "instrument", "group_by", "group", "value"]
 INDICATORS = (
     "population",
+    "population_25_64",
     "participants",
     "participation_rate",
     "participation_rate_25_64",
@@ -62,6 +65,8 @@ INDICATORS = (
 GROUP_BYS = ("all", "education", "age_band", "sex", "status", "firm_size", "wage_quintile")
 #: Crossed groupings, for ``population`` only: ``group`` joins the two labels (``25-34,high``).
 CROSSES = ("age_band,education", "age_band,sex")
+#: The groupings of ``population_25_64`` (the age range of the published attainment).
+ADULT_GROUPINGS = ("all", "education", "sex", "education,sex")
 QUINTILES = ("q1", "q2", "q3", "q4", "q5", "no_wage")
 
 
@@ -213,6 +218,23 @@ def cells_of(o: YearOutcome) -> _Cells:
     return cells
 
 
+def _adults(o: YearOutcome, cells: _Cells) -> list[tuple]:
+    """``population_25_64`` by education and sex (one pass over the 25-64-year-olds)."""
+    adult = cells.adults["adult"][0]
+    code = o.education[adult].astype(np.int64) * 2 + o.female[adult]
+    by = np.bincount(code, weights=o.weight[adult], minlength=6).reshape(3, 2)
+    edu, sex = schema.EDUCATION, schema.SEX
+    out = [("all", "all", "population_25_64", "all", by.sum())]
+    out += [("education", e, "population_25_64", "all", by[i].sum()) for i, e in enumerate(edu)]
+    out += [("sex", x, "population_25_64", "all", by[:, j].sum()) for j, x in enumerate(sex)]
+    out += [
+        ("education,sex", f"{e},{x}", "population_25_64", "all", by[i, j])
+        for i, e in enumerate(edu)
+        for j, x in enumerate(sex)
+    ]
+    return out
+
+
 def year_table(
     scenario: str, s: YearOutcome, cf: YearOutcome, cells: _Cells | None = None
 ) -> pd.DataFrame:
@@ -308,6 +330,7 @@ def year_table(
                 rate_h = _ratio(weighted(act, high), w_high)
                 rate_l = _ratio(weighted(act, low), w_low)
                 rows.append(("all", "all", "matthew_ratio", name, _ratio(rate_h, rate_l)[0]))
+    rows += _adults(s, cells)
     for cross in CROSSES:
         first, second = cross.split(",")
         totals = cells.crossed(pop_t, first, second)

@@ -12,7 +12,7 @@ from llr_sim import simulation
 from llr_sim.analysis import sweep
 from llr_sim.cli import _Parser, build_parser
 from llr_sim.errors import InputError, InputErrors
-from llr_sim.indicators import COLUMNS, CROSSES, GROUP_BYS, INDICATORS
+from llr_sim.indicators import ADULT_GROUPINGS, COLUMNS, CROSSES, GROUP_BYS, INDICATORS
 from llr_sim.inputs import DEFAULT_YEARS
 from llr_sim.simulation import load_results, simulate
 from llr_sim.simulation_commands import add_subcommands
@@ -30,7 +30,13 @@ def test_the_indicator_table(budget):
     t = budget.indicators
     assert list(t.columns) == COLUMNS
     assert set(t["indicator"]) == set(INDICATORS)
-    assert set(t["group_by"]) == set(GROUP_BYS) | set(CROSSES)
+    assert set(t["group_by"]) == set(GROUP_BYS) | set(CROSSES) | set(ADULT_GROUPINGS)
+    adults = t[t["indicator"] == "population_25_64"]
+    assert set(adults["group_by"]) == set(ADULT_GROUPINGS)
+    for _, year in adults.groupby("year"):
+        total = year.loc[year["group_by"] == "all", "value"].item()
+        for by in ADULT_GROUPINGS[1:]:
+            assert year.loc[year["group_by"] == by, "value"].sum() == pytest.approx(total)
     crossed = t[t["group_by"].isin(CROSSES)]
     assert set(crossed["indicator"]) == {"population"}
     # Each cross adds up to the population of each of its groups, and to the total.

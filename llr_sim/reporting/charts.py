@@ -24,6 +24,7 @@ from llr_sim.reporting.data import (
     GROUP_ORDER,
     INSTRUMENTS,
     SEXES,
+    adult_ages,
     assumption_labels,
     education_shares,
     has_ci,
@@ -839,9 +840,10 @@ def _age_panel(ax, ind: pd.DataFrame, projection: pd.DataFrame | None, lang: str
 def _education_panel(
     ax, ind: pd.DataFrame, lang: str, published: pd.DataFrame | None, since: int
 ) -> list[int]:
-    """Shares of the low, medium and high educated of 25-66 per year; returns the years drawn.
+    """Shares of the low, medium and high educated of the adults per year; the years drawn.
 
-    The published points are of 25-64 (medium as the rest of high and low).
+    The adults are 25-64 (25-66 for a run folder made before ``population_25_64``). The
+    published points are of 25-64 (medium as the rest of high and low).
     """
     shares = education_shares(ind)
     years = [int(y) for y in shares.index]
@@ -927,7 +929,7 @@ def education_mix(
     published: pd.DataFrame | None = None,
     since: int = 2015,
 ) -> Figure:
-    """The education of the adults per year: the mix of 25-66 and the high educated per band.
+    """The education of the adults per year: the mix of 25-64 and the high educated per band.
 
     The model's lines against the published figures (:func:`.data.published_attainment`) from
     ``since``: the published mix is of 25-64 and the oldest published band 55-64, where the
@@ -940,7 +942,12 @@ def education_mix(
     if published is not None:
         source = _with_source(source, labels.population_word("published_source", lang))
     fig, (left, right) = new_figure(title, source, lang, ncols=2, size=(10, 5.0))
-    left.set_title({"nl": "Opleidingsmix, 25-66 jaar", "en": "Education mix, ages 25-66"}[lang])
+    left.set_title(
+        {
+            "nl": f"Opleidingsmix, {adult_ages(ind)} jaar",
+            "en": f"Education mix, ages {adult_ages(ind)}",
+        }[lang]
+    )
     right.set_title(
         {"nl": "Aandeel hooggeschoolden per leeftijd", "en": "High educated by age"}[lang]
     )
@@ -983,7 +990,8 @@ def education_mix(
     if published is None:
         styles, style_names = styles[:1], style_names[:1]
     else:
-        left.set_xlabel(labels.population_word("published_note", lang), color=GREY, fontsize=8)
+        note = "published_note" if adult_ages(ind) == "25-66" else "published_note_same"
+        left.set_xlabel(labels.population_word(note, lang), color=GREY, fontsize=8)
         right.set_xlabel(
             labels.population_word("published_by_band_note", lang), color=GREY, fontsize=8
         )
@@ -1004,7 +1012,7 @@ def population_over_time(
 ) -> Figure:
     """The population of the reported years, the scenario report's population chart.
 
-    Per age band against the projection, and the education mix of 25-66.
+    Per age band against the projection, and the education mix of 25-64.
     """
     title = {
         "nl": f"Bevolking 18-66 naar leeftijd en opleidingsniveau, {_period(ind)}",
@@ -1014,7 +1022,12 @@ def population_over_time(
         source = _with_source(source, labels.population_word("projection_source", lang))
     fig, (left, right) = new_figure(title, source, lang, ncols=2, size=(10, 4.8))
     left.set_title({"nl": "Bevolking per leeftijdsgroep", "en": "Population by age band"}[lang])
-    right.set_title({"nl": "Opleidingsmix, 25-66 jaar", "en": "Education mix, ages 25-66"}[lang])
+    right.set_title(
+        {
+            "nl": f"Opleidingsmix, {adult_ages(ind)} jaar",
+            "en": f"Education mix, ages {adult_ages(ind)}",
+        }[lang]
+    )
     if select(ind, "population", "all", "age_band").empty:
         _no_data(left, lang)
         _no_data(right, lang)

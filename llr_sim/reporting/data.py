@@ -137,8 +137,29 @@ def population_by(ind: pd.DataFrame, by: str) -> pd.DataFrame:
     return table.sort_index()
 
 
+def adult_ages(ind: pd.DataFrame) -> str:
+    """The ages of the adults' education mix: 25-64, or 25-66 for an older run folder.
+
+    Runs since issue 11 have ``population_25_64``; before, the indicator table's bands.
+    """
+    return (
+        "25-64"
+        if not select(one_scenario(ind), "population_25_64", "all", "education").empty
+        else "25-66"
+    )
+
+
 def education_shares(ind: pd.DataFrame, bands: tuple[str, ...] = ADULT_BANDS) -> pd.DataFrame:
-    """Shares (0-1) of the low, medium and high educated among the ``bands`` together, per year."""
+    """Shares (0-1) of the low, medium and high educated among the adults, per year.
+
+    The adults are 25-64 (the published figures' range) when the run has ``population_25_64``
+    and ``bands`` is the default, else the ``bands`` together.
+    """
+    rows = select(one_scenario(ind), "population_25_64", "all", "education")
+    if bands == ADULT_BANDS and not rows.empty:
+        persons = rows.pivot_table(index="year", columns="group", values="value", aggfunc="sum")
+        persons = persons.reindex(columns=list(EDUCATION)).fillna(0.0).sort_index()
+        return persons.div(persons.sum(axis=1), axis=0)
     cross = population_cross(ind, "age_band,education")
     if cross.empty:
         return pd.DataFrame(columns=list(EDUCATION))

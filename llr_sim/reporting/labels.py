@@ -283,6 +283,10 @@ POPULATION: dict[str, dict[str, str]] = {
         "nl": "Model: 25-66 jaar; EAK: 25-64 jaar (middengeschoold: de rest)",
         "en": "Model: ages 25-66; LFS: ages 25-64 (medium: the remainder)",
     },
+    "published_note_same": {
+        "nl": "Model en EAK: 25-64 jaar (middengeschoold: de rest)",
+        "en": "Model and LFS: ages 25-64 (medium: the remainder)",
+    },
     "published_by_band_note": {
         "nl": "EAK 2022; de oudste groep is daar 55-64 jaar",
         "en": "LFS 2022; its oldest band is 55-64",

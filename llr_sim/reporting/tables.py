@@ -23,6 +23,7 @@ from llr_sim.reporting.data import (
     AGE_BANDS,
     EDUCATION,
     INSTRUMENTS,
+    adult_ages,
     assumption_labels,
     education_shares,
     ordered_groups,
@@ -599,7 +600,7 @@ def population_change_text(
 
     Everything is computed from the indicator table (and the projection and the demographic
     accounts when given): the total, the age bands that grow and shrink most, the education of
-    25-66, the share of women, how close the model stays to the projection, and the yearly
+    25-64, the share of women, how close the model stays to the projection, and the yearly
     entrants, leavers, deaths and net migration.
     """
     if population_by(ind, "age_band").empty:
@@ -661,7 +662,7 @@ def population_change_text(
             if lead
             else f"{'Per leeftijdsgroep' if nl else 'By age band'}: {listed}."
         )
-    shares = education_shares(ind)
+    shares, ages = education_shares(ind), adult_ages(ind)
     if not shares.empty and start in shares.index and end in shares.index:
         high = _trend(shares.loc[start, "high"], shares.loc[end, "high"], lang)
         low = _trend(shares.loc[start, "low"], shares.loc[end, "low"], lang)
@@ -669,16 +670,16 @@ def population_change_text(
             high = _pct(shares.loc[end, "high"], lang)
             low = _pct(shares.loc[end, "low"], lang)
             sentences.append(
-                f"Van de 25-66-jarigen is {high} hooggeschoold en {low} laaggeschoold."
+                f"Van de {ages}-jarigen is {high} hooggeschoold en {low} laaggeschoold."
                 if nl
-                else f"Of those aged 25-66, {high} are high and {low} low educated."
+                else f"Of those aged {ages}, {high} are high and {low} low educated."
             )
         else:
             sentences.append(
-                f"Het aandeel hooggeschoolden bij de 25-66-jarigen {high}, het aandeel "
+                f"Het aandeel hooggeschoolden bij de {ages}-jarigen {high}, het aandeel "
                 f"laaggeschoolden {low}."
                 if nl
-                else f"The share of the high educated among those aged 25-66 {high}; that of "
+                else f"The share of the high educated among those aged {ages} {high}; that of "
                 f"the low educated {low}."
             )
     sexes = population_cross(ind, "age_band,sex")
