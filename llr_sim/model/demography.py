@@ -9,7 +9,7 @@ everyone has aged (``persons.transition``):
   real cohort (the 1 January 2021 population aged ``18 - (year - 2021)``, Statbel), and their
   rows have the cohort's sex ratio (the split is drawn with the entry uniform);
 - **deaths**: every other row's weight falls by its probability of dying over the year
-  (Belgian q by age and sex at the Flemish level, ``llr_sim.population.demography``): the
+  (Belgian q by age and sex at the Flemish level, ``llr_sim.model.projection``): the
   expected deaths, without noise;
 - **net migration**: each (sex, age) cell gains (or loses) the projection's net migrants per
   person. Arrivals are spread over the cell's rows in proportion to weight times the migrants'
@@ -29,8 +29,8 @@ import numpy as np
 
 from llr_sim.behaviour.parameters import Behaviour
 from llr_sim.model.persons import Persons
-from llr_sim.population import demography as demo
-from llr_sim.population.demography import ALIGN_BANDS, SEXES, Projection
+from llr_sim.model import projection as demo
+from llr_sim.model.projection import ALIGN_BANDS, SEXES, Projection
 
 _AGES = demo.MAX_AGE + 1
 _BAND_OF_AGE = np.full(_AGES + 1, -1, dtype=np.int64)
@@ -81,9 +81,15 @@ class Demography:
 
     Args:
         behaviour: The behaviour of the base year (mortality factors, the migrants' odds).
+        first_year: The world's first year: the base population's (1 January 2021).
     """
 
-    def __init__(self, behaviour: Behaviour):
+    def __init__(self, behaviour: Behaviour, first_year: int = demo.FIRST_YEAR):
+        if first_year != demo.FIRST_YEAR:
+            raise ValueError(
+                f"the population is of 1 January {demo.FIRST_YEAR}: a world starts there, "
+                f"not in {first_year}"
+            )
         self.projection = projection_for(behaviour)
         education_odds = [float(behaviour["demography.migrants.low_educated_odds"]), 1.0, 1.0]
         employed_odds = float(behaviour["demography.migrants.employed_odds"])

@@ -165,6 +165,9 @@ _WINDOW = 2
 #: Pseudo-rows that pull a small cell's share towards its age and sex (a sparse cell at a small
 #: scale would otherwise give a noisy rate).
 _PRIOR_ROWS = 20.0
+#: A cohort cell (sex, age) with fewer rows follows the chances of the expected cohort instead
+#: of its own (a numerical setting: enough rows that the noise of a cell is a few points).
+MIN_STEERED_ROWS = 200
 #: The last age at which leaving education raises the attainment: later changes in the base
 #: year's profile by age are differences between cohorts, not diplomas obtained.
 LAST_SCHOOLING_AGE = 34
@@ -175,7 +178,7 @@ LAST_SCHOOLING_AGE = 34
 _BREAKS = (60, 65)
 
 
-def _pooled(values: np.ndarray) -> np.ndarray:
+def _pooled(values: np.ndarray, breaks: tuple[int, ...] = _BREAKS) -> np.ndarray:
     """Sums over a window of ``2 * _WINDOW + 1`` single ages (last axis).
 
     The window stays within the segments between ``_BREAKS`` (shorter at a segment's ends).
@@ -183,7 +186,7 @@ def _pooled(values: np.ndarray) -> np.ndarray:
     c = np.cumsum(np.pad(values, [(0, 0)] * (values.ndim - 1) + [(1, 0)]), axis=-1)
     n = values.shape[-1]
     ages = np.arange(n)
-    edges = np.array([0, *_BREAKS, n])
+    edges = np.array([0, *breaks, n])
     segment = np.searchsorted(edges, ages, side="right") - 1
     hi = np.minimum(np.minimum(ages + _WINDOW + 1, n), edges[segment + 1])
     lo = np.maximum(ages - _WINDOW, edges[segment])
@@ -191,53 +194,78 @@ def _pooled(values: np.ndarray) -> np.ndarray:
 
 
 class _Profile:
-    """Shares by sex, education and single age, pooled over nearby ages.
+    """Shares by sex, education, being a student and single age, pooled over nearby ages.
 
     Args:
-        sex, education, age, weight: One entry per (part of a) person.
+        sex, education, student, age, weight: One entry per (part of a) person.
         ages: Number of single ages (0..ages-1).
-        prior: Pseudo-weight pulling a small cell's share towards its sex and age.
+        prior: Pseudo-weight pulling a small cell's share towards its sex, student status and
+            age (all levels of education together).
         tile: How many entries each person has (the masks given are tiled).
     """
 
-    def __init__(self, sex, education, age, weight, ages: int, prior: float, tile: int = 1):
+    def __init__(
+        self, sex, education, student, age, weight, ages: int, prior: float, tile: int = 1
+    ):
         self.ages, self.prior, self.tile = ages, prior, tile
         self.sex = sex.astype(np.int64)
-        self.cell = (self.sex * 3 + education) * ages + age
+        self.cell = ((self.sex * 3 + education) * 2 + student) * ages + age
         self.w = weight
-        self.total = self._sum(np.ones(len(weight), dtype=bool))
 
     @classmethod
     def of(cls, base: Persons, ages: int) -> _Profile:
         """The base year's profile."""
         prior = _PRIOR_ROWS * float(base.weight.mean()) if base.n else 0.0
-        return cls(base.female, base.education, base.age, base.weight, ages, prior)
+        return cls(
+            base.female, base.education, base.in_education, base.age, base.weight, ages, prior
+        )
 
     def _mask(self, mask: np.ndarray) -> np.ndarray:
         return np.tile(mask, self.tile) if self.tile > 1 and len(mask) != len(self.w) else mask
 
-    def _sum(self, mask: np.ndarray) -> np.ndarray:
-        """(2, 3, ages) pooled weighted counts."""
-        raw = np.bincount(self.cell, weights=self.w * mask, minlength=6 * self.ages)
-        return _pooled(raw.reshape(2, 3, self.ages))
+    def _counts(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # noqa: D401
+        """(2, 3, 2, ages) weighted counts per single age, and pooled over nearby ages."""
+        raw = np.bincount(self.cell, weights=self.w * mask, minlength=12 * self.ages)
+        raw = raw.reshape(2, 3, 2, self.ages)
+        return raw, _pooled(raw)
 
     def share(self, mask: np.ndarray) -> np.ndarray:
-        """(2, 3, ages) the share of ``mask`` in each cell, shrunk towards its sex and age."""
-        count = self._sum(self._mask(mask))
-        by_age = count.sum(axis=1, keepdims=True) / np.maximum(
-            self.total.sum(axis=1, keepdims=True), 1e-9
-        )
-        return (count + self.prior * by_age) / (self.total + self.prior)
+        """(2, 3, 2, ages) the share of ``mask`` per cell and single age.
 
-    def share_by_sex(self, mask: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
-        """(2, ages) the share of ``mask`` (among ``among``) by sex and age, pooled over ages."""
+        A small cell is pulled towards its share pooled over nearby ages (and that, when the
+        cell is small too, towards its sex, student status and age): a sparse cell at a small
+        scale would otherwise give a noisy rate, while a large one keeps its own profile (the
+        base year's steps between age bands included).
+        """
+        raw, pooled = self._counts(self._mask(mask))
+        raw_total, pooled_total = self._counts(np.ones(len(self.w), dtype=bool))
+        by_age = pooled.sum(axis=1, keepdims=True) / np.maximum(
+            pooled_total.sum(axis=1, keepdims=True), 1e-9
+        )
+        smooth = (pooled + self.prior * by_age) / (pooled_total + self.prior)
+        return (raw + self.prior * smooth) / (raw_total + self.prior)
+
+    def share_by_sex(
+        self, mask: np.ndarray, among: np.ndarray | None = None, breaks: tuple[int, ...] = _BREAKS
+    ) -> np.ndarray:
+        """(2, ages) the share of ``mask`` (among ``among``) by sex and single age.
+
+        A small cell is pulled towards its share pooled over nearby ages, as in :meth:`share`.
+        """
         mask = self._mask(mask)
         among = np.ones(len(self.w), dtype=bool) if among is None else self._mask(among)
         key = self.sex * self.ages + self.cell % self.ages
         num = np.bincount(key, weights=self.w * (mask & among), minlength=2 * self.ages)
         den = np.bincount(key, weights=self.w * among, minlength=2 * self.ages)
-        num, den = _pooled(num.reshape(2, -1)), _pooled(den.reshape(2, -1))
-        return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+        num, den = num.reshape(2, -1), den.reshape(2, -1)
+        p_num, p_den = _pooled(num, breaks), _pooled(den, breaks)
+        smooth = np.divide(p_num, p_den, out=np.zeros_like(p_num), where=p_den > 0)
+        return np.divide(
+            num + self.prior * smooth,
+            den + self.prior,
+            out=np.zeros_like(num),
+            where=den + self.prior > 0,
+        )
 
 
 def _clean(x: np.ndarray, high: float = 0.9) -> np.ndarray:
@@ -249,9 +277,10 @@ def inflow_rates(base: Persons, behaviour: Behaviour) -> dict[str, np.ndarray]:
 
     The outflows from work and from unemployment are the published ones (``labour.*``); the
     inflows from inactivity (into work, into unemployment), which the reference gives only as
-    Belgian averages (I->E 9.8%, I->U 4.0%), are solved per sex, education and single year of
-    age so that the shares employed and unemployed of a cell at age a+1 next year equal today's
-    shares at a+1, given today's at a after the year's moves out of education. A population
+    Belgian averages (I->E 9.8%, I->U 4.0%), are solved per sex, education, being a student or
+    not, and single year of age so that the shares employed and unemployed of a cell at age a+1
+    next year equal today's shares at a+1, given today's at a after the year's moves out of
+    education (:func:`_after_schooling`: a new graduate joins the non-students). A population
     whose mix of education changes then changes its employment with it (more high educated,
     more employment), while the rates within a group stay at their published levels (the base
     year is calibrated to them).
@@ -263,7 +292,8 @@ def inflow_rates(base: Persons, behaviour: Behaviour) -> dict[str, np.ndarray]:
     Returns:
         ``leave_education``, ``path_high``, ``path_low``: (2 sexes, ages) by the age at the
         start of the year (the paths: by the age reached); ``inactive_to_employed``,
-        ``inactive_to_unemployed``: (2, 3 education levels, ages).
+        ``inactive_to_unemployed`` and the extra outflows: (2 sexes, 3 education levels, 2
+        student or not, ages).
     """
     b = behaviour
     n_ages = schema.MAX_AGE + 2
@@ -271,12 +301,17 @@ def inflow_rates(base: Persons, behaviour: Behaviour) -> dict[str, np.ndarray]:
     nxt = np.minimum(ages + 1, n_ages - 1)
     prof = _Profile.of(base, n_ages)
     schooling = _schooling_rates(base, prof, nxt)
+    # Today's shares at a+1 are the targets; the shares at a are those of the cells after the
+    # year's moves out of education (a new graduate, often not yet at work, joins the high
+    # educated of the age): without that, the young high educated would drift out of work.
+    e_next = prof.share(base.employed)[..., nxt]
+    u_next = prof.share(base.status == UNEMPLOYED)[..., nxt]
+    moved = _after_schooling(base, prof, schooling, nxt)
     e, u, i = (
-        prof.share(base.employed),
-        prof.share(base.status == UNEMPLOYED),
-        prof.share(base.status == INACTIVE),
+        moved.share(base.employed),
+        moved.share(base.status == UNEMPLOYED),
+        moved.share(base.status == INACTIVE),
     )
-    e_next, u_next = e[..., nxt], u[..., nxt]
     e_i = _employed_to_inactive(ages, b)
     e_u = b["labour.employed_to_unemployed"]
     u_e, u_i = b["labour.unemployed_to_employed"], b["labour.unemployed_to_inactive"]
@@ -329,7 +364,9 @@ def _schooling_rates(base: Persons, prof: _Profile, nxt: np.ndarray) -> dict[str
     (:func:`_leave_education`), so that every cohort, whatever its start, reaches the path.
     """
     ages = np.arange(prof.ages)
-    st = prof.share_by_sex(base.in_education)
+    # The share in education is not pooled across 24|25: the base year's step there (its targets
+    # are for 18-24 and 25-66) is kept, or too many would study on after 25.
+    st = prof.share_by_sex(base.in_education, breaks=(25, *_BREAKS))
     band = (ages >= 25) & (ages <= 34)
 
     def path(share: np.ndarray, rising: bool) -> np.ndarray:
@@ -370,47 +407,123 @@ def _schooling_rates(base: Persons, prof: _Profile, nxt: np.ndarray) -> dict[str
     )
     raw = rates["path_high"].copy()
     lift = np.zeros(2)
-    for _ in range(30):
+    start = _cohort_start(base)
+    for _ in range(50):
         rates["path_high"] = np.minimum(raw + lift[:, None] * (ages >= 25), 1.0)
-        reached = _expected_high(base, rates)[:, band].mean(axis=1)
-        lift = np.clip(lift + (goal - reached), 0.0, 0.5)
+        reached = _expected_high(start, rates)[0][:, band].mean(axis=1)
+        step = goal - reached
+        lift = np.clip(lift + step, 0.0, 0.5)
+        if np.abs(step).max() < 1e-6:
+            break
+    rates.update(_expected_high(start, rates)[1])
     return rates
 
 
-def _expected_high(base: Persons, rates: dict[str, np.ndarray]) -> np.ndarray:
-    """(2, ages) the share high educated of a cohort of base-year 18-year-olds, in expectation.
+def _cohort_start(base: Persons) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per sex, the base year's 18-year-olds as shares: (studying, done) by level."""
+    young = base.age == schema.MIN_AGE
+    out = []
+    for s in range(2):
+        mine = young & (base.female == bool(s))
+        w = base.weight[mine] / max(float(base.weight[mine].sum()), 1e-12)
+        edu, study = base.education[mine], base.in_education[mine]
+        out.append(
+            (
+                np.bincount(edu, weights=w * study, minlength=3),
+                np.bincount(edu, weights=w * ~study, minlength=3),
+            )
+        )
+    return out
+
+
+def _expected_high(start, rates: dict[str, np.ndarray]) -> tuple[np.ndarray, dict]:
+    """A cohort of base-year 18-year-olds followed in expectation (``start``: _cohort_start).
 
     The same steps as :func:`_level_odds` on the cohort's masses: students (by level) leave at
     the rate of their age; low students who stay finish secondary as the path of low students
     asks, medium students who stay obtain a bachelor as the share high among students asks;
     leavers with upper secondary obtain tertiary as far as the path asks and they suffice.
+
+    Returns:
+        (2, ages) the cohort's share high educated; and the chances the steps took, by sex and
+        age (``expected_*``: what a cell too small to steer by its own rows uses).
     """
     n_ages = rates["path_high"].shape[1]
     out = np.zeros((2, n_ages))
-    young = base.age == schema.MIN_AGE
-    for s in range(2):
-        mine = young & (base.female == bool(s))
-        w = base.weight[mine] / max(float(base.weight[mine].sum()), 1e-12)
-        edu, study = base.education[mine], base.in_education[mine]
-        studying = np.bincount(edu, weights=w * study, minlength=3)
-        done = np.bincount(edu, weights=w * ~study, minlength=3)
-        for a in range(schema.MIN_AGE, min(LAST_SCHOOLING_AGE + 1, n_ages - 1)):
+    odds = {
+        f"expected_{k}": np.zeros((2, n_ages))
+        for k in ("finish_secondary", "bachelor", "to_high", "to_medium")
+    }
+    last = min(LAST_SCHOOLING_AGE + 1, n_ages - 1)
+
+    def ratio(a: float, b: float) -> float:
+        return a / b if b > 1e-12 else 0.0
+
+    for s, (studying, done) in enumerate(start):
+        for a in range(schema.MIN_AGE, last):
             out[s, a] = studying[2] + done[2]
             gone = rates["leave_education"][s, a] * studying
             studying = studying - gone
             finish = max(studying[0] - rates["path_low_student"][s, a + 1], 0.0)
             wanted = rates["path_student_high"][s, a + 1] * studying.sum() - studying[2]
             bachelor = min(max(wanted, 0.0), studying[1])
+            odds["expected_finish_secondary"][s, a] = ratio(finish, studying[0])
+            odds["expected_bachelor"][s, a] = ratio(bachelor, studying[1])
             studying = studying + np.array([-finish, finish - bachelor, bachelor])
             need = rates["path_high"][s, a + 1] - (studying[2] + done[2] + gone[2])
             graduates = min(max(need, 0.0), gone[1])
             low_left = done[0] + gone[0] + studying[0] - rates["path_low"][s, a + 1]
             medium = min(max(low_left, 0.0), gone[0])
+            odds["expected_to_high"][s, a] = ratio(graduates, gone[1])
+            odds["expected_to_medium"][s, a] = ratio(medium, gone[0])
             done = done + np.array(
                 [gone[0] - medium, gone[1] - graduates + medium, gone[2] + graduates]
             )
-        out[s, min(LAST_SCHOOLING_AGE + 1, n_ages - 1) :] = studying[2] + done[2]
-    return out
+        out[s, last:] = studying[2] + done[2]
+    return out, odds
+
+
+def _after_schooling(
+    base: Persons, prof: _Profile, rates: dict[str, np.ndarray], nxt: np.ndarray
+) -> _Profile:
+    """The base year's cells (sex, education, student, age) after a year of leaving education.
+
+    In expectation: each student's weight is split into those who study on and those who leave
+    (no longer students), the leavers over the levels they may obtain - the rise of the path of
+    attainment at their age over the students who could obtain it (what the yearly steps bring
+    the cohorts to, :func:`_level_odds`). A new graduate, often not yet at work, joins the
+    non-students of the level obtained.
+    """
+    sex, age = base.female.view(np.int8), base.age
+    student, edu = base.in_education, base.education
+    leave = np.where(student, rates["leave_education"][sex, age], 0.0)
+    lam = rates["leave_education"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rise = np.maximum(rates["path_high"][:, nxt] - rates["path_high"], 0.0)
+        fall = np.maximum(rates["path_low"] - rates["path_low"][:, nxt], 0.0)
+        to_high = _clean(rise / (lam * prof.share_by_sex(student & (edu == 1))), 1.0)
+        to_medium = _clean(fall / (lam * prof.share_by_sex(student & (edu == 0))), 1.0)
+    up_high = np.where(edu == 1, to_high[sex, age], 0.0)
+    up_medium = np.where(edu == 0, to_medium[sex, age], 0.0)
+    w, n = base.weight, base.n
+    no = np.zeros(n, dtype=bool)
+    return _Profile(
+        np.tile(base.female, 4),
+        np.concatenate([edu, edu, np.full(n, 2, np.int8), np.full(n, 1, np.int8)]),
+        np.concatenate([student, no, no, no]),
+        np.tile(age, 4),
+        np.concatenate(
+            [
+                w * (1.0 - leave),
+                w * leave * (1.0 - up_high - up_medium),
+                w * leave * up_high,
+                w * leave * up_medium,
+            ]
+        ),
+        prof.ages,
+        prof.prior,
+        tile=4,
+    )
 
 
 def _level_odds(
@@ -469,6 +582,12 @@ def _level_odds(
         "to_high": to_high,
         "to_medium": to_medium,
     }
+    # A cell of few rows (a small scale) is not steered by its own noise, which attainment that
+    # never falls would turn into a drift: it takes the chances of the cohort in expectation.
+    rows = np.bincount(key[young], minlength=2 * n_ages).reshape(2, n_ages)
+    few = rows < MIN_STEERED_ROWS
+    for name, values in out.items():
+        values[few] = rates[f"expected_{name}"][few]
     late = np.arange(n_ages) > LAST_SCHOOLING_AGE
     for v in out.values():
         v[:, late] = 0.0
@@ -682,10 +801,10 @@ def _status_and_job_moves(
     u_e, u_i = b["labour.unemployed_to_employed"], b["labour.unemployed_to_inactive"]
     ages = np.arange(256)
 
-    # Each person's (sex, education, age) cell of the rates, made once (a flat index).
+    # Each person's (sex, education, student, age) cell of the rates, made once (a flat index).
     n_ages = rates["inactive_to_employed"].shape[-1]
-    group = (persons.female.view(np.int8) * 3 + persons.education).astype(np.int32)
-    cell = group * n_ages + np.minimum(start_age, n_ages - 1)
+    group = (persons.female.view(np.int8) * 3 + persons.education).astype(np.int32) * 2
+    cell = (group + persons.in_education) * n_ages + np.minimum(start_age, n_ages - 1)
 
     def rate(name: str, rows: np.ndarray) -> np.ndarray:
         return rates[name].ravel()[cell[rows]]

@@ -218,7 +218,7 @@ class World:
         self.base = self.persons.copy()
         self.rates = inflow_rates(self.base, behaviour)
         #: The weights from year to year: entrants, deaths, migration, the alignment.
-        self.demography = Demography(behaviour)
+        self.demography = Demography(behaviour, first_year)
         self.employers = Employers(
             population.employers, behaviour, streams.rng(first_year, "employers")
         )

@@ -202,7 +202,7 @@ def projection_bands(provenance: dict | None = None) -> pd.DataFrame:
         Columns year, sex (M/F), age_band (18-24 ... 55-66), persons (1 January).
     """
     # The demography loads its data files: imported when a report asks for the projection.
-    from llr_sim.population import demography  # noqa: PLC0415
+    from llr_sim.model import projection as demography  # noqa: PLC0415
 
     factors = ((provenance or {}).get("demography") or {}).get("projection", {})
     factors = factors.get("mortality_factor") or {}
@@ -233,7 +233,7 @@ def published_attainment(folder=None) -> pd.DataFrame:
     Columns indicator (``high_share``, ``low_share``, ``early_school_leavers``), age, sex, year,
     value (a share 0-1), source (URL), note.
     """
-    from llr_sim.population import demography  # noqa: PLC0415
+    from llr_sim.model import projection as demography  # noqa: PLC0415
 
     path = Path(folder or demography.default_dir()) / "attainment_published.csv"
     frame = pd.read_csv(path, dtype={"age": str, "sex": str})

@@ -11,7 +11,7 @@ from llr_sim.model.demography import projection_for
 from llr_sim.model.engine import Engine
 from llr_sim.model.streams import Streams
 from llr_sim.model.world import World
-from llr_sim.population import demography as demo
+from llr_sim.model import projection as demo
 from llr_sim.simulation import cached_population
 
 SCALE = 0.01

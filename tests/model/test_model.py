@@ -76,7 +76,7 @@ def test_counterfactual_shares_the_world(population):
 def test_training_is_monotone_in_the_incentives_in_the_base_year(population):
     # In the base year providers have no capacity limit yet and nobody holds a budget, so with
     # the same draws every counterfactual trainee also trains under the status quo.
-    model, cf = _models(population, "status_quo", first=2023)
+    model, cf = _models(population, "status_quo")
     model.step()
     assert not (cf.outcome.trained & ~model.outcome.trained).any()
     assert model.outcome.trained.sum() >= cf.outcome.trained.sum()

@@ -10,6 +10,7 @@ from llr_sim.model.model import LLRModel, Schedule
 from llr_sim.model.persons import PRIVATE
 from llr_sim.model.streams import Streams
 from llr_sim.policy.scenarios import load_scenario
+from llr_sim.inputs import START_YEAR
 from llr_sim.simulation import _schedules, cached_population
 
 SCALE = 0.003
@@ -23,8 +24,10 @@ def population():
 def _run(population, name, years=3, behaviour=None, incentives=True, seed=0):
     b = behaviour or load_behaviour()
     par, beh = _schedules(load_scenario(name), b)
-    model = LLRModel(population, [Schedule(name, par, beh)], Streams(seed), 2023)
+    model = LLRModel(population, [Schedule(name, par, beh)], Streams(seed), START_YEAR)
     layer = model.layers[0] if incentives else model.counterfactual
+    while model.year < 2022:  # every run starts from the base population; these tests from 2023
+        model.step()
     outcomes = []
     for _ in range(years):
         model.step()

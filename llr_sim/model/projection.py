@@ -183,6 +183,8 @@ class Projection:
 
     def at(self, year: int) -> np.ndarray:
         """(2, 67) the stock by sex and age on 1 January of ``year``."""
+        if not self.years[0] <= year <= self.years[-1]:
+            raise ValueError(f"the projection covers {self.years[0]}-{self.years[-1]}, not {year}")
         return self.stock[year - self.years[0]]
 
     def band_total(self, year: int, low: int, high: int, sex: int | None = None) -> float:
@@ -191,7 +193,12 @@ class Projection:
         return float(s.sum() if sex is None else s[sex].sum())
 
     def entrants_table(self, year: int) -> np.ndarray:
-        """(2,) the cohort that turns 18 in ``year`` as counted on 1 January 2021."""
+        """(2,) the 18-year-olds of 1 January ``year`` as counted on 1 January 2021.
+
+        Those aged ``18 - (year - 2021)`` then; they turn 18 during ``year - 1``.
+        """
+        if not self.years[0] < year <= self.years[0] + MIN_AGE:
+            raise ValueError(f"no cohort of the base year turns 18 by 1 January {year}")
         return self.stock[0][:, MIN_AGE - (year - self.years[0])]
 
     def frame(self) -> pd.DataFrame:
