@@ -13,6 +13,7 @@ target and renamed into place only when complete, so a failure leaves nothing be
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -218,7 +219,7 @@ def run_once(
     engine: Engine,
     counterfactual: bool = True,
     progress=None,
-) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+) -> list[tuple[pd.DataFrame, pd.DataFrame, dict]]:
     """One replicate of several scenarios: one world and one counterfactual per world they share.
 
     Returns:
@@ -266,7 +267,7 @@ def _run_world(
     engine: Engine,
     counterfactual: bool,
     progress,
-) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+) -> list[tuple[pd.DataFrame, pd.DataFrame, dict]]:
     """Schedules that share their world, from the base year to the last year reported."""
     model = LLRModel(
         population, schedules, streams, START_YEAR, engine=engine, counterfactual=counterfactual
@@ -318,8 +319,8 @@ def _run_world(
 def _demography_record(demography) -> dict:
     """What the world's population did: the projection it followed and each year's accounts."""
     return {
-        "projection": demography.projection.fit,
-        "years": demography.log,
+        "projection": copy.deepcopy(demography.projection.fit),  # the projection is cached
+        "years": copy.deepcopy(demography.log),
         "method": "persons are rows with weights: an entrant takes the row of a leaver; deaths "
         "and net migration change weights; each sex and five-year band is aligned to the "
         "projection (llr_sim/model/demography.py)",

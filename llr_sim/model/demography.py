@@ -16,9 +16,19 @@ everyone has aged (``persons.transition``):
   odds (``demography.migrants.*``: migrants are as residents of the same age and sex, except
   that fewer work on arrival and their education may differ; assumptions with a range); a net
   departure takes the same share from every row. The net migrants into age 18 are the cohort's
-  migration between 2021 and its 18th birthday (children arrive with their parents);
+  migration between 2021 and its 18th birthday (children arrive with their parents; as members
+  of their cohort, in proportion, and recorded apart: ``arrived_as_children``);
 - **alignment**: the weights of each sex and five-year band are scaled to the projection's
-  total (as LIAM2 and the Belgian dynamic models align); the factors are recorded.
+  total (as LIAM2 and the Belgian dynamic models align); the factors are recorded. From the
+  base population (raked to the Statbel stock by single age and sex) the components already
+  give the projection, so the factors stay within 0.01%: the alignment corrects only what
+  another population file, or a change to a component, would make drift.
+
+Known limits of weights as persons: a net migrant is a share of a resident's row, so it takes
+the row's history too (tenure, years worked, employer, a learning account's balance, the last
+loopbaancheques). Young-adult net migration is about 1% of a cohort a year, so after ten years a
+few per cent of the weight of a budget's holders carry a balance they did not accrue; the
+personal balances (``unused_balance_eur``) are overstated by about that much.
 """
 
 from __future__ import annotations
@@ -28,8 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from llr_sim.behaviour.parameters import Behaviour
-from llr_sim.model.persons import Persons
 from llr_sim.model import projection as demo
+from llr_sim.model.persons import Persons
 from llr_sim.model.projection import ALIGN_BANDS, SEXES, Projection
 
 _AGES = demo.MAX_AGE + 1
@@ -149,6 +159,12 @@ class Demography:
         arrive = np.divide(mass, denom, out=np.zeros_like(mass), where=(mass > 0) & (denom > 0))
         depart = np.divide(mass, settled, out=np.zeros_like(mass), where=(mass < 0) & (settled > 0))
         depart = np.maximum(depart, -1.0)
+        # The cohort's migrants as children arrive with it, as its members are: in proportion.
+        young = demo.MIN_AGE
+        arrive[:, young] = 0.0
+        depart[:, young] = np.divide(
+            mass[:, young], settled[:, young], out=np.zeros(2), where=settled[:, young] > 0
+        )
         before = settled * (1.0 + depart) + arrive * denom
         factor, factors = self._align(before, year)
         keep, gain = ((1.0 + depart) * factor).ravel(), (arrive * factor).ravel()
@@ -190,7 +206,8 @@ class Demography:
             "entrants": by_sex(c.entrants),
             "leavers": by_sex(c.leavers),
             "deaths": by_sex(c.deaths),
-            "net_migration": by_sex(c.migration),
+            "net_migration": by_sex(c.migration[:, demo.MIN_AGE + 1 :]),
+            "arrived_as_children": by_sex(c.migration[:, demo.MIN_AGE : demo.MIN_AGE + 1]),
             "alignment": {
                 s: {
                     BAND_LABELS[j]: {

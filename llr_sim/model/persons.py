@@ -162,6 +162,8 @@ def _employed_to_inactive(age: np.ndarray, b: Behaviour) -> np.ndarray:
 
 #: Half-width of the window of ages over which the base year's shares are pooled.
 _WINDOW = 2
+#: Half-width of the wider window a small cell's pooled share is pulled towards.
+_WIDE_WINDOW = 8
 #: Pseudo-rows that pull a small cell's share towards its age and sex (a sparse cell at a small
 #: scale would otherwise give a noisy rate).
 _PRIOR_ROWS = 20.0
@@ -178,7 +180,9 @@ LAST_SCHOOLING_AGE = 34
 _BREAKS = (60, 65)
 
 
-def _pooled(values: np.ndarray, breaks: tuple[int, ...] = _BREAKS) -> np.ndarray:
+def _pooled(
+    values: np.ndarray, breaks: tuple[int, ...] = _BREAKS, window: int = _WINDOW
+) -> np.ndarray:
     """Sums over a window of ``2 * _WINDOW + 1`` single ages (last axis).
 
     The window stays within the segments between ``_BREAKS`` (shorter at a segment's ends).
@@ -188,8 +192,8 @@ def _pooled(values: np.ndarray, breaks: tuple[int, ...] = _BREAKS) -> np.ndarray
     ages = np.arange(n)
     edges = np.array([0, *breaks, n])
     segment = np.searchsorted(edges, ages, side="right") - 1
-    hi = np.minimum(np.minimum(ages + _WINDOW + 1, n), edges[segment + 1])
-    lo = np.maximum(ages - _WINDOW, edges[segment])
+    hi = np.minimum(np.minimum(ages + window + 1, n), edges[segment + 1])
+    lo = np.maximum(ages - window, edges[segment])
     return c[..., hi] - c[..., lo]
 
 
@@ -223,26 +227,29 @@ class _Profile:
     def _mask(self, mask: np.ndarray) -> np.ndarray:
         return np.tile(mask, self.tile) if self.tile > 1 and len(mask) != len(self.w) else mask
 
-    def _counts(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # noqa: D401
-        """(2, 3, 2, ages) weighted counts per single age, and pooled over nearby ages."""
+    def _counts(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(2, 3, 2, ages) weighted counts per single age, pooled over nearby ages, and wider."""
         raw = np.bincount(self.cell, weights=self.w * mask, minlength=12 * self.ages)
         raw = raw.reshape(2, 3, 2, self.ages)
-        return raw, _pooled(raw)
+        return raw, _pooled(raw), _pooled(raw, window=_WIDE_WINDOW)
 
     def share(self, mask: np.ndarray) -> np.ndarray:
         """(2, 3, 2, ages) the share of ``mask`` per cell and single age.
 
-        A small cell is pulled towards its share pooled over nearby ages (and that, when the
-        cell is small too, towards its sex, student status and age): a sparse cell at a small
-        scale would otherwise give a noisy rate, while a large one keeps its own profile (the
-        base year's steps between age bands included).
+        A small cell is pulled towards its share pooled over nearby ages, that towards its share
+        over a wider window of ages (same sex, education and student status), and that, when
+        still small, towards its sex, student status and age: a sparse cell at a small scale
+        would otherwise give a noisy rate (or, pulled towards all levels of education, a biased
+        one), while a large one keeps its own profile (the base year's steps between age bands
+        included).
         """
-        raw, pooled = self._counts(self._mask(mask))
-        raw_total, pooled_total = self._counts(np.ones(len(self.w), dtype=bool))
-        by_age = pooled.sum(axis=1, keepdims=True) / np.maximum(
-            pooled_total.sum(axis=1, keepdims=True), 1e-9
+        raw, pooled, wide = self._counts(self._mask(mask))
+        raw_total, pooled_total, wide_total = self._counts(np.ones(len(self.w), dtype=bool))
+        by_age = wide.sum(axis=1, keepdims=True) / np.maximum(
+            wide_total.sum(axis=1, keepdims=True), 1e-9
         )
-        smooth = (pooled + self.prior * by_age) / (pooled_total + self.prior)
+        broad = (wide + self.prior * by_age) / (wide_total + self.prior)
+        smooth = (pooled + self.prior * broad) / (pooled_total + self.prior)
         return (raw + self.prior * smooth) / (raw_total + self.prior)
 
     def share_by_sex(
@@ -324,7 +331,7 @@ def inflow_rates(base: Persons, behaviour: Behaviour) -> dict[str, np.ndarray]:
         extra_e_i = (1 - e_u - e_i) - (e_next - u * u_e) / e
         extra_u_i = (1 - u_e - u_i) - (u_next - e * e_u) / u
     return {
-        "inactive_to_employed": _clean(i_e),
+        "inactive_to_employed": _clean(i_e, 1.0),
         "inactive_to_unemployed": _clean(i_u),
         "extra_employed_to_inactive": _clean(extra_e_i),
         "extra_unemployed_to_inactive": _clean(extra_u_i),
@@ -528,7 +535,7 @@ def _after_schooling(
 
 def _level_odds(
     persons: Persons,
-    students: np.ndarray,
+    stay: np.ndarray,
     leave: np.ndarray,
     start_age: np.ndarray,
     rates: dict[str, np.ndarray],
@@ -560,7 +567,6 @@ def _level_odds(
     ).reshape(2, n_ages, 3)
     cohort = levels.sum(axis=2)
     edu_l = persons.education[leave]
-    stay = np.setdiff1d(students, leave, assume_unique=True)
     edu_s = persons.education[stay]
     low_staying, medium_staying = total(edu_s == 0, stay), total(edu_s == 1, stay)
     staying, high_staying = total(None, stay), total(edu_s == 2, stay)
@@ -754,7 +760,7 @@ def _leave_education(
     r = rates["leave_education"][sex, age]
     u = u_edu[students]
     go = u < r
-    odds = _level_odds(persons, students, students[go], start_age, rates)
+    odds = _level_odds(persons, students[~go], students[go], start_age, rates)
     # Those who study on: a low-educated student may finish secondary school ((u - r) / (1 - r)
     # is a uniform again).
     stay, s_sex, s_age = students[~go], sex[~go], age[~go]
@@ -853,11 +859,11 @@ def _self_employment(
 ) -> np.ndarray:
     """Moves between employee and self-employed that keep each cohort on its path.
 
-    The self-employed are a growing share of the workers of a cohort as it ages (from 1% at 20
-    to 19% of the men at work at 58 in the base year, WF 2.3); without moves into
-    self-employment a cohort would keep the share it had on entering work, and the number of
-    self-employed would fall as the older ones retire. Per sex and age, the workers who are
-    employees become self-employed (a deficit) or the self-employed employees (a surplus) with
+    The self-employed are a growing share of the workers of a cohort as it ages (a few per cent
+    of the young at work, about 19% of the men at work at 58 in the base year, WF 2.3); without
+    moves into self-employment a cohort would keep the share it had on entering work, and the
+    number of self-employed would fall as the older ones retire. Per sex and age, the workers who
+    are employees become self-employed (a deficit) or the self-employed employees (a surplus) with
     the chance that brings the cohort's share to the base year's share at its next age; the
     mobility uniform from the top decides who (so the movers between employers, at the bottom,
     are others). One who moves takes the job of a random worker of the other kind with the same

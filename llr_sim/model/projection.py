@@ -16,9 +16,11 @@ work. Each year ``Y -> Y+1``:
 The levels: for the flows of 2021-2024, the observed yearly balances (``net_migration.csv``)
 relative to those of 2018-19, times one factor per sex solved so that the 18-64 population of
 1 January 2025 is the published one (Statbel: 4,057,347); from 2025 on, one level for the flows
-into ages up to 39 and one from 40, solved so that 18-39 grows by 6% and 40-66 by -2% from 2023
-to 2033, as in the projection of Statistiek Vlaanderen (2024 edition; its migration assumptions
-by age are not published); 2034-2035 continue with those levels (the cohort method).
+into ages up to 39 and one from 40, solved so that 18-39 and 40-66 reach the levels of 1 January
+2033 in the projection of Statistiek Vlaanderen (2024 edition: 1.88 M and almost 2.38 M; its
+migration assumptions by age are not published). The projection's rounded growth rates (+6%,
+-2% from 2023) are then met within a point (they rest on its own 2023 base); 2034-2035 continue
+with those levels (the cohort method).
 
 The model's persons are aligned to this projection each year by sex and five-year age band
 (``llr_sim.model.demography``). Files: ``data/demography/`` (see its README for the sources).
@@ -279,14 +281,16 @@ def projection(mortality_men: float, mortality_women: float, folder: str | None 
     past = _newton(pop_2025, np.ones(2), target_2025)
     pop_2025(past)
     g_young, g_old = data.anchors[("growth_18_39", "all")], data.anchors[("growth_40_66", "all")]
+    t2033 = 2033 - FIRST_YEAR
+    level_2033 = np.array([data.anchors[("pop_18_39", "all")], data.anchors[("pop_40_66", "all")]])
 
-    def growth(level: np.ndarray) -> np.ndarray:
+    def in_2033(level: np.ndarray) -> np.ndarray:
         levels[past_n:] = level[None, None, :]
-        stock = _run(data, survival, levels)
-        return np.array([_growth(stock, 18, 39), _growth(stock, 40, 66)])
+        stock = _run(data, survival, levels)[t2033]
+        return np.array([stock[:, 18:40].sum(), stock[:, 40:67].sum()])
 
-    future = _newton(growth, np.ones(2), np.array([g_young, g_old]))
-    growth(future)
+    future = _newton(in_2033, np.ones(2), level_2033)
+    in_2033(future)
     stock = _run(data, survival, levels)
     rate = np.zeros((n + 1, 2, _AGES))
     rate[:-1] = _expand(levels) * (data.ccr - survival)[None]
@@ -301,9 +305,19 @@ def projection(mortality_men: float, mortality_women: float, folder: str | None 
             "target": float(sum(data.anchors[("pop_18_64", s)] for s in SEXES)),
             "projected": float(stock[2025 - FIRST_YEAR][:, MIN_AGE:65].sum()),
         },
+        "pop_2033": {
+            "18-39": {
+                "target": float(level_2033[0]),
+                "projected": float(stock[t2033][:, 18:40].sum()),
+            },
+            "40-66": {
+                "target": float(level_2033[1]),
+                "projected": float(stock[t2033][:, 40:67].sum()),
+            },
+        },
         "growth_2023_2033_pct": {
-            "18-39": {"target": g_young, "projected": round(_growth(stock, 18, 39), 3)},
-            "40-66": {"target": g_old, "projected": round(_growth(stock, 40, 66), 3)},
+            "18-39": {"published": g_young, "projected": round(_growth(stock, 18, 39), 3)},
+            "40-66": {"published": g_old, "projected": round(_growth(stock, 40, 66), 3)},
         },
     }
     years = tuple(range(FIRST_YEAR, LAST_YEAR + 1))

@@ -192,7 +192,7 @@ def model_band(low: int, high: int) -> str | None:
 
 
 def projection_bands(provenance: dict | None = None) -> pd.DataFrame:
-    """The official projection the run follows, summed to the indicator table's age bands.
+    """The projection the run follows (fitted to the published figures), summed to the bands.
 
     The projection is the one of the run's Flemish mortality factors (in its provenance,
     ``demography.projection.mortality_factor``); without a provenance, the one of the current

@@ -271,7 +271,10 @@ SECTIONS: dict[str, dict[str, str]] = {
 #: Words of the population charts, tables and text (``population_*`` in charts and tables).
 POPULATION: dict[str, dict[str, str]] = {
     "model": {"nl": "model (llr-sim)", "en": "model (llr-sim)"},
-    "projection": {"nl": "officiële projectie", "en": "official projection"},
+    "projection": {
+        "nl": "projectie (op Statbel 2025 en Statistiek Vlaanderen 2033)",
+        "en": "projection (fitted to Statbel 2025 and Statistics Flanders 2033)",
+    },
     "projection_source": {
         "nl": "projectie: Statbel 18-64 op 1 januari 2025 en Statistiek Vlaanderen, "
         "bevolkingsvooruitzichten 2024",
@@ -302,7 +305,11 @@ POPULATION: dict[str, dict[str, str]] = {
     "entrants": {"nl": "Instroom: 18-jarigen", "en": "Entrants: 18-year-olds"},
     "leavers": {"nl": "Uitstroom: 67-jarigen", "en": "Leavers: 67-year-olds"},
     "deaths": {"nl": "Overlijdens", "en": "Deaths"},
-    "net_migration": {"nl": "Netto migratie", "en": "Net migration"},
+    "net_migration": {"nl": "Netto migratie 19-66 jaar", "en": "Net migration, ages 19-66"},
+    "arrived_as_children": {
+        "nl": "Als kind ingeweken, mee met de 18-jarigen",
+        "en": "Arrived as children, with the 18-year-olds",
+    },
     "alignment": {"nl": "Bijsturing naar de projectie", "en": "Alignment to the projection"},
     "persons": {"nl": "personen", "en": "persons"},
     "largest_adjustment": {

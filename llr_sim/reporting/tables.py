@@ -562,6 +562,9 @@ def demographic_accounts(demography: dict, lang: str = "nl", years=None) -> pd.D
                 f"{word('leavers')} ({thousand})": _thousands(_total(r["leavers"])),
                 f"{word('deaths')} ({thousand})": _thousands(_total(r["deaths"])),
                 f"{word('net_migration')} ({thousand})": _thousands(_total(r["net_migration"])),
+                f"{word('arrived_as_children')} ({thousand})": _thousands(
+                    _total(r.get("arrived_as_children", {}))
+                ),
                 f"{word('alignment')} ({word('persons')})": round(_alignment(r)) + 0,
                 f"{word('largest_adjustment')} (%)": round(float(r["largest_adjustment_pct"]), 3),
                 f"{word('persons_end')} ({thousand})": _thousands(r["persons_18_66"]),
@@ -705,27 +708,33 @@ def population_change_text(
             )
             sentences.append(
                 f"Per geslacht en leeftijdsgroep wijkt het model {bound} af van de "
-                "officiële projectie (Statbel, Statistiek Vlaanderen), waarnaar het elk jaar "
-                "wordt bijgestuurd."
+                "projectie waarnaar het elk jaar wordt bijgestuurd: een cohortprojectie van "
+                "llr-sim, afgestemd op de bevolking van 1 januari 2025 (Statbel) en de groei tot "
+                "2033 volgens Statistiek Vlaanderen."
                 if nl
-                else f"By sex and age band the model is within {bound} of the official "
-                "projection (Statbel, Statistics Flanders), to which it is aligned every year."
+                else f"By sex and age band the model is within {bound} of the projection it is "
+                "aligned to every year: a cohort projection by llr-sim, fitted to the population "
+                "of 1 January 2025 (Statbel) and the growth to 2033 of Statistics Flanders."
             )
     records = _accounts_in(demography, range(start, end + 1)) if demography else []
     if records:
         n = len(records)
         mean = {
-            key: sum(_total(r[key]) for r in records) / n / 1e3
-            for key in ("entrants", "leavers", "deaths", "net_migration")
+            key: sum(_total(r.get(key, {})) for r in records) / n / 1e3
+            for key in ("entrants", "leavers", "deaths", "net_migration", "arrived_as_children")
         }
+        children = mean["arrived_as_children"]
         one = functools.partial(number, decimals=1, lang=lang)
         migration = mean["net_migration"]
         if nl:
             moves = (
-                f"voegt de netto migratie er {one(migration)} duizend toe"
+                f"voegt de netto migratie van 19-66-jarigen er {one(migration)} duizend toe"
                 if migration >= 0
-                else f"vermindert de netto migratie de bevolking met {one(-migration)} duizend"
+                else f"vermindert de netto migratie van 19-66-jarigen de bevolking met "
+                f"{one(-migration)} duizend"
             )
+            if children > 0.05:
+                moves += f" (en {one(children)} duizend 18-jarigen kwamen na 2021 als kind)"
             sentences.append(
                 f"Per jaar komen er gemiddeld {one(mean['entrants'])} duizend 18-jarigen bij, "
                 f"bereiken {one(mean['leavers'])} duizend personen de leeftijd van 67 jaar, "
@@ -734,10 +743,14 @@ def population_change_text(
             )
         else:
             moves = (
-                f"net migration adds {one(migration)} thousand"
+                f"net migration at ages 19-66 adds {one(migration)} thousand"
                 if migration >= 0
-                else f"net migration removes {one(-migration)} thousand"
+                else f"net migration at ages 19-66 removes {one(-migration)} thousand"
             )
+            if children > 0.05:
+                moves += (
+                    f" ({one(children)} thousand of the 18-year-olds came after 2021 as children)"
+                )
             sentences.append(
                 f"Each year on average {one(mean['entrants'])} thousand 18-year-olds enter, "
                 f"{one(mean['leavers'])} thousand persons reach 67, "

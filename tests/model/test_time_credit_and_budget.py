@@ -5,12 +5,12 @@ import pytest
 
 from llr_sim.behaviour import decisions as dec
 from llr_sim.behaviour.parameters import load_behaviour
+from llr_sim.inputs import START_YEAR
 from llr_sim.model.law import OB, VOK
 from llr_sim.model.model import LLRModel, Schedule
 from llr_sim.model.persons import PRIVATE
 from llr_sim.model.streams import Streams
 from llr_sim.policy.scenarios import load_scenario
-from llr_sim.inputs import START_YEAR
 from llr_sim.simulation import _schedules, cached_population
 
 SCALE = 0.003
