@@ -96,7 +96,7 @@ class PersonAgent(mesa.Agent):
             elif u < b["labour.unemployed_to_employed"] + b["labour.unemployed_to_inactive"]:
                 self.status = INACTIVE
         else:
-            cell = (int(self.female), self.education, start)
+            cell = (int(self.female), self.education, int(self.in_education), start)
             i_e = m.rates["inactive_to_employed"][cell]
             if u < i_e:
                 self._enter(rng)
