@@ -709,12 +709,12 @@ def population_change_text(
             sentences.append(
                 f"Per geslacht en leeftijdsgroep wijkt het model {bound} af van de "
                 "projectie waarnaar het elk jaar wordt bijgestuurd: een cohortprojectie van "
-                "llr-sim, afgestemd op de bevolking van 1 januari 2025 (Statbel) en de groei tot "
-                "2033 volgens Statistiek Vlaanderen."
+                "llr-sim, afgestemd op de bevolking van 1 januari 2025 (Statbel) en die van 2033 "
+                "volgens Statistiek Vlaanderen."
                 if nl
                 else f"By sex and age band the model is within {bound} of the projection it is "
                 "aligned to every year: a cohort projection by llr-sim, fitted to the population "
-                "of 1 January 2025 (Statbel) and the growth to 2033 of Statistics Flanders."
+                "of 1 January 2025 (Statbel) and that of 2033 of Statistics Flanders."
             )
     records = _accounts_in(demography, range(start, end + 1)) if demography else []
     if records:
