@@ -837,6 +837,12 @@ def _age_panel(ax, ind: pd.DataFrame, projection: pd.DataFrame | None, lang: str
     return top
 
 
+def _mix_title(ind: pd.DataFrame, lang: str) -> str:
+    """The title of the education-mix panel, with the adults' ages of the run."""
+    ages = adult_ages(ind)
+    return {"nl": f"Opleidingsmix, {ages} jaar", "en": f"Education mix, ages {ages}"}[lang]
+
+
 def _education_panel(
     ax, ind: pd.DataFrame, lang: str, published: pd.DataFrame | None, since: int
 ) -> list[int]:
@@ -942,12 +948,7 @@ def education_mix(
     if published is not None:
         source = _with_source(source, labels.population_word("published_source", lang))
     fig, (left, right) = new_figure(title, source, lang, ncols=2, size=(10, 5.0))
-    left.set_title(
-        {
-            "nl": f"Opleidingsmix, {adult_ages(ind)} jaar",
-            "en": f"Education mix, ages {adult_ages(ind)}",
-        }[lang]
-    )
+    left.set_title(_mix_title(ind, lang))
     right.set_title(
         {"nl": "Aandeel hooggeschoolden per leeftijd", "en": "High educated by age"}[lang]
     )
@@ -1022,12 +1023,7 @@ def population_over_time(
         source = _with_source(source, labels.population_word("projection_source", lang))
     fig, (left, right) = new_figure(title, source, lang, ncols=2, size=(10, 4.8))
     left.set_title({"nl": "Bevolking per leeftijdsgroep", "en": "Population by age band"}[lang])
-    right.set_title(
-        {
-            "nl": f"Opleidingsmix, {adult_ages(ind)} jaar",
-            "en": f"Education mix, ages {adult_ages(ind)}",
-        }[lang]
-    )
+    right.set_title(_mix_title(ind, lang))
     if select(ind, "population", "all", "age_band").empty:
         _no_data(left, lang)
         _no_data(right, lang)

@@ -19,6 +19,7 @@ from llr_sim.reporting.style import Source
 from llr_sim.simulation import simulate
 
 from .conftest import SCALE, summary_of
+from .test_charts import _drawn_texts, _overlaps
 
 BANDS = ("18-24", "25-34", "35-44", "45-54", "55-66")
 FIRST, LAST = 2023, 2035
@@ -352,39 +353,14 @@ def test_chart_lines_are_the_indicator_rows_and_the_projection(run, projection):
     assert (2022, pytest.approx(0.467)) in points  # the published 46.7% high educated in 2022
 
 
-def _boxes(fig):
-    """Every text the figure draws, with its box in pixels (ticks outside the view are not)."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    hidden = set()
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            low, high = sorted(axis.get_view_interval())
-            margin = (high - low) * 1e-6
-            for tick in axis.get_major_ticks():
-                loc = tick.get_loc()
-                if loc is None or not low - margin <= loc <= high + margin:
-                    hidden.update({id(tick.label1), id(tick.label2)})
-    out = []
-    for text in fig.findobj(Text):
-        if id(text) in hidden or not text.get_visible() or not text.get_text().strip():
-            continue
-        out.append((text.get_text(), text.get_window_extent(renderer)))
-    return out
-
-
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_no_text_overlaps_or_runs_off_the_figure(run, projection, lang):
     for name, fig in _charts(run, projection, lang).items():
-        boxes = _boxes(fig)
         width, height = fig.bbox.width, fig.bbox.height
-        for text, box in boxes:
+        for text, box in _drawn_texts(fig):
             inside = box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1
             assert inside and box.y1 <= height + 1, (name, text)
-        for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
-            w = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
-            h = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
-            assert not (w > 1 and h > 1), (name, a, b)
+        assert not _overlaps(fig), name
 
 
 def test_a_scenario_without_budgets_says_so(run):
