@@ -46,6 +46,7 @@ from llr_sim.model.engine import Engine
 from llr_sim.model.layer import PolicyLayer
 from llr_sim.model.model import LLRModel, Schedule
 from llr_sim.model.outcome import YearOutcome
+from llr_sim.model.projection import load_data as load_demography
 from llr_sim.model.streams import Streams
 from llr_sim.policy.scenarios import load_scenario
 from llr_sim.population.population import Population, git_commit, load_population
@@ -496,6 +497,10 @@ def simulate(
             problems.append(err)
     if not refs:
         problems.append(InputError("scenario", "no scenario given"))
+    try:  # the demography the world follows: a damaged file is named before any work
+        load_demography()
+    except InputError as err:
+        problems.append(err)
     names = [r.name for r in resolved]
     if len(set(names)) != len(names):
         problems.append(InputError("scenario", f"a scenario is named twice: {names}"))

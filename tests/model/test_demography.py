@@ -271,3 +271,30 @@ def test_a_damaged_demography_file_is_named(tmp_path, name, text, message):
 def test_a_missing_demography_file_is_named(tmp_path):
     with pytest.raises(InputError, match="demography data file not found"):
         demo.load_data(str(tmp_path))
+
+
+def test_run_names_a_damaged_demography_file_before_any_work(tmp_path, monkeypatch, capsys):
+    from llr_sim import simulation  # noqa: PLC0415
+    from llr_sim.cli import main  # noqa: PLC0415
+
+    data = tmp_path / "demography"
+    data.mkdir()
+    for f in demo.default_dir().glob("*.csv"):
+        if f.name != "net_migration.csv":
+            (data / f.name).write_bytes(f.read_bytes())
+    monkeypatch.setattr(demo, "default_dir", lambda: data)
+    demo.load_data.cache_clear()
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("a population was made before the inputs were checked")
+
+    monkeypatch.setattr(simulation, "cached_population", no_work)
+    out = tmp_path / "out"
+    try:
+        code = main(["run", "status_quo", "--scale", "0.002", "--out", str(out)])
+    finally:
+        demo.load_data.cache_clear()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert err == [f"llr-sim: error: {data / 'net_migration.csv'}: demography data file not found"]
+    assert not out.exists()
